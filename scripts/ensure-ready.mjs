@@ -1,0 +1,35 @@
+// Makes a fresh clone runnable: installs dependencies when they are missing or stale,
+// then compiles TypeScript when the sources are newer than the build. Used by npm start/test/bench.
+import { execSync } from "node:child_process";
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { join } from "node:path";
+
+const root = new URL("..", import.meta.url).pathname;
+const run = (cmd) => execSync(cmd, { cwd: root, stdio: "inherit" });
+
+function newestMtime(dir) {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    const t = entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs;
+    if (t > newest) newest = t;
+  }
+  return newest;
+}
+
+const installedMarker = join(root, "node_modules", ".package-lock.json");
+const lock = join(root, "package-lock.json");
+if (!existsSync(installedMarker) || statSync(lock).mtimeMs > statSync(installedMarker).mtimeMs) {
+  console.error("[backroom] installing dependencies…");
+  run("npm ci --no-audit --no-fund");
+}
+
+const builtMarker = join(root, "dist", "index.js");
+const sourcesChanged =
+  !existsSync(builtMarker) ||
+  Math.max(newestMtime(join(root, "src")), statSync(join(root, "tsconfig.json")).mtimeMs) >
+    statSync(builtMarker).mtimeMs;
+if (sourcesChanged) {
+  console.error("[backroom] building…");
+  run("npx tsc -p tsconfig.build.json");
+}

@@ -1,0 +1,36 @@
+import { readFileSync } from "node:fs";
+import { Command, CommanderError, Option } from "commander";
+import { migrateCommand } from "./migrate.js";
+import { serveCommand } from "./serve.js";
+import { superuserCommand } from "./superuser.js";
+
+const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
+
+/** Options every command that opens a store accepts. */
+export function storeOptions(cmd: Command): Command {
+  return cmd
+    .addOption(new Option("--dir <path>", "data folder (SQLite file and uploads)").env("BACKROOM_DIR"))
+    .addOption(new Option("--db <url>", "PostgreSQL connection URL (postgres://…) instead of SQLite").env("BACKROOM_DB"))
+    .addOption(new Option("--db-schema <name>", "PostgreSQL schema to use").env("BACKROOM_DB_SCHEMA"));
+}
+
+/** Runs the CLI; resolves with the exit code. Errors print one line, never a stack trace. */
+export async function main(argv: string[]): Promise<number> {
+  const program = new Command("backroom")
+    .description("Backroom: database, API, auth, realtime and logic for your app, in one server.")
+    .version(pkg.version, "-v, --version")
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) })
+    .showHelpAfterError("(run with --help for usage)");
+  program.addCommand(serveCommand());
+  program.addCommand(superuserCommand());
+  program.addCommand(migrateCommand());
+  try {
+    await program.parseAsync(argv);
+    return typeof process.exitCode === "number" ? process.exitCode : 0;
+  } catch (err) {
+    if (err instanceof CommanderError) return err.exitCode;
+    process.stderr.write(`backroom: ${err instanceof Error ? err.message : String(err)}\n`);
+    return 1;
+  }
+}

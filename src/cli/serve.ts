@@ -1,0 +1,37 @@
+import { Command, Option } from "commander";
+import { createApp } from "../app.js";
+import { loadConfig } from "../config/config.js";
+import { storeOptions } from "./main.js";
+
+interface ServeOptions {
+  http?: string;
+  dir?: string;
+  db?: string;
+  dbSchema?: string;
+  hooks?: string;
+  dev?: boolean;
+}
+
+export function serveCommand(): Command {
+  return storeOptions(
+    new Command("serve")
+      .description("start the server")
+      .addOption(new Option("--http <host:port>", "address to listen on (default 127.0.0.1:8090)").env("BACKROOM_HTTP"))
+      .addOption(new Option("--hooks <dir>", "folder of TypeScript/JavaScript hooks").env("BACKROOM_HOOKS"))
+      .option("--dev", "development mode: verbose logs, reload hooks on change"),
+  ).action(async (opts: ServeOptions) => {
+    const config = loadConfig({ ...opts, ...(opts.dev ? { logLevel: "debug" as const } : {}) });
+    const app = await createApp(config);
+    const url = await app.listen();
+    app.http.log.info({ url, store: app.services.store.location }, "Backroom is serving");
+    process.stdout.write(`Backroom serving at ${url}  (admin: ${url}/_/, API: ${url}/api/)\n`);
+    await new Promise<void>((resolve) => {
+      const stop = (signal: string) => {
+        app.http.log.info({ signal }, "shutting down: draining requests");
+        app.close().then(resolve, resolve);
+      };
+      process.once("SIGTERM", () => stop("SIGTERM"));
+      process.once("SIGINT", () => stop("SIGINT"));
+    });
+  });
+}

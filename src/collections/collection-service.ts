@@ -1,0 +1,193 @@
+import type { Actor } from "../audit/audit-entry.js";
+import { writeAudit } from "../audit/audit-entry.js";
+import { ApiError, badRequest, notFound } from "../errors/api-error.js";
+import { applyCollectionDdl } from "../store/schema/collection-ddl.js";
+import type { Db, Store } from "../store/store.js";
+import { collectionFromInput } from "./collection-input.js";
+import { formatIndex, parseIndex } from "./index-definition.js";
+import type { Collection } from "./model.js";
+import type { CollectionRegistry } from "./registry.js";
+import { validateCollection } from "./validate-collection.js";
+import { inferViewFields } from "./view-fields.js";
+
+/**
+ * Creates, changes and deletes collections: validation, DDL, the `_collections` row and an audit
+ * entry commit together; the registry reloads after commit.
+ */
+export class CollectionService {
+  constructor(
+    private readonly store: Store,
+    private readonly registry: CollectionRegistry,
+  ) {}
+
+  async create(input: Record<string, unknown>, actor: Actor | null): Promise<Collection> {
+    const candidate = collectionFromInput(input, undefined);
+    if (this.registry.get(candidate.id)) {
+      throw new ApiError(400, "Failed to save the collection.", {
+        id: { code: "validation_collection_id_exists", message: "The id is already taken." },
+      });
+    }
+    return this.save(candidate, undefined, actor);
+  }
+
+  /** Creates one of Backroom's own collections (bootstrap only): it can't be renamed or deleted. */
+  async createSystem(input: Record<string, unknown>): Promise<Collection> {
+    const candidate = { ...collectionFromInput(input, undefined), system: true };
+    return this.save(candidate, undefined, null);
+  }
+
+  async update(idOrName: string, input: Record<string, unknown>, actor: Actor | null): Promise<Collection> {
+    const previous = this.require(idOrName);
+    return this.save(collectionFromInput(input, previous), previous, actor);
+  }
+
+  async delete(idOrName: string, actor: Actor | null): Promise<void> {
+    const previous = this.require(idOrName);
+    if (previous.system) throw badRequest("System collections cannot be deleted.");
+    const referrer = this.registry
+      .all()
+      .find((c) => c.id !== previous.id && c.fields.some((f) => f.type === "relation" && f.collectionId === previous.id));
+    if (referrer) {
+      throw badRequest(`The collection is referenced by a relation field of "${referrer.name}"; remove that field first.`);
+    }
+    await this.store.transaction(async (tx) => {
+      await applyCollectionDdl(tx, this.store.dialect, previous, undefined);
+      await tx.deleteFrom("_collections").where("id", "=", previous.id).execute();
+      await writeAudit(tx, { action: "collection.delete", collectionId: previous.id, collectionName: previous.name, actor });
+    });
+    await this.reloaded();
+  }
+
+  /** Replaces or merges many collections at once, in one transaction (PocketBase's import). */
+  async import(inputs: Record<string, unknown>[], deleteMissing: boolean, actor: Actor | null): Promise<void> {
+    await this.store.transaction(async (tx) => {
+      const working = new Map(this.registry.all().map((c) => [c.id, c]));
+      const lookup = (idOrName: string) =>
+        working.get(idOrName) ?? [...working.values()].find((c) => c.name.toLowerCase() === idOrName.toLowerCase());
+      const importedIds = new Set<string>();
+      for (const input of inputs) {
+        const previous =
+          (typeof input.id === "string" ? working.get(input.id) : undefined) ??
+          (typeof input.name === "string" ? lookup(input.name) : undefined);
+        const candidate = collectionFromInput(input, previous);
+        working.set(candidate.id, candidate);
+        importedIds.add(candidate.id);
+      }
+      if (deleteMissing) {
+        for (const c of [...working.values()]) {
+          if (!importedIds.has(c.id) && !c.system) {
+            await this.persist(tx, c, undefined, actor);
+            working.delete(c.id);
+          }
+        }
+      }
+      // Tables first, then relations can point at them: create/alter in input order.
+      for (const id of importedIds) {
+        const c = working.get(id) as Collection;
+        const previous = this.registry.get(id);
+        const final = await this.prepare(tx, c, previous, lookup);
+        working.set(id, final);
+        await this.persist(tx, final, previous, actor);
+      }
+    });
+    await this.reloaded();
+  }
+
+  private require(idOrName: string): Collection {
+    const c = this.registry.get(idOrName);
+    if (!c) throw notFound();
+    return c;
+  }
+
+  private async save(candidate: Collection, previous: Collection | undefined, actor: Actor | null): Promise<Collection> {
+    const lookup = (idOrName: string) => {
+      if (idOrName === candidate.id || idOrName.toLowerCase() === candidate.name.toLowerCase()) return candidate;
+      const found = this.registry.get(idOrName);
+      return found?.id === candidate.id ? candidate : found;
+    };
+    const saved = await this.store.transaction(async (tx) => {
+      const final = await this.prepare(tx, candidate, previous, lookup);
+      await this.persist(tx, final, previous, actor);
+      return final;
+    });
+    await this.reloaded();
+    return this.registry.get(saved.id) ?? saved;
+  }
+
+  /** Validates and completes a candidate (view fields, index table names). */
+  private async prepare(
+    tx: Db,
+    candidate: Collection,
+    previous: Collection | undefined,
+    lookup: (idOrName: string) => Collection | undefined,
+  ): Promise<Collection> {
+    let c = candidate;
+    if (c.type === "view") {
+      const fields = await inferViewFields(tx, c.viewQuery ?? "", lookup);
+      c = { ...c, fields };
+    }
+    c = { ...c, indexes: withAuthIndexes(c).map((i) => renameIndexTable(i, c.name)) };
+    validateCollection(c, previous, { getCollection: lookup, others: this.registry.all().filter((o) => o.id !== c.id), frags: this.store.frags });
+    return c;
+  }
+
+  /** DDL plus the catalogue row plus the audit entry, inside the caller's transaction. */
+  private async persist(tx: Db, c: Collection | undefined, previous: Collection | undefined, actor: Actor | null) {
+    const target = c ?? previous;
+    if (!target) return;
+    await applyCollectionDdl(tx, this.store.dialect, previous, c);
+    if (!c) {
+      await tx.deleteFrom("_collections").where("id", "=", target.id).execute();
+    } else if (previous) {
+      await tx
+        .updateTable("_collections")
+        .set({ name: c.name, data: JSON.stringify(c), updated: c.updated })
+        .where("id", "=", c.id)
+        .execute();
+    } else {
+      await tx
+        .insertInto("_collections")
+        .values({ id: c.id, name: c.name, type: c.type, system: c.system ? 1 : 0, data: JSON.stringify(c), created: c.created, updated: c.updated })
+        .execute();
+    }
+    await writeAudit(tx, {
+      action: c ? (previous ? "collection.update" : "collection.create") : "collection.delete",
+      collectionId: target.id,
+      collectionName: target.name,
+      actor,
+    });
+  }
+
+  private async reloaded(): Promise<void> {
+    this.store.schemaChanged();
+    await this.registry.load();
+  }
+}
+
+function renameIndexTable(text: string, table: string): string {
+  try {
+    const def = parseIndex(text);
+    return formatIndex({ ...def, table });
+  } catch {
+    return text; // validateCollection reports it
+  }
+}
+
+/** Auth collections always keep unique tokenKey and (non-empty) email indexes. */
+function withAuthIndexes(c: Collection): string[] {
+  if (c.type !== "auth") return c.indexes;
+  const suffix = c.id.replace(/[^A-Za-z0-9_]/g, "");
+  const has = (column: string) =>
+    c.indexes.some((i) => {
+      try {
+        const def = parseIndex(i);
+        return def.unique && def.columns.length === 1 && def.columns[0]?.name === column;
+      } catch {
+        return false;
+      }
+    });
+  const out = [...c.indexes];
+  if (!has("tokenKey")) out.push(`CREATE UNIQUE INDEX \`idx_tokenKey_${suffix}\` ON \`${c.name}\` (\`tokenKey\`)`);
+  if (!has("email")) out.push(`CREATE UNIQUE INDEX \`idx_email_${suffix}\` ON \`${c.name}\` (\`email\`) WHERE \`email\` != ''`);
+  return out;
+}

@@ -1,0 +1,65 @@
+import { resolve } from "node:path";
+import type { StoreConfig } from "../store/store.js";
+
+export interface Config {
+  host: string;
+  port: number;
+  /** Data folder: the SQLite file, uploaded files, backups. */
+  dir: string;
+  store: StoreConfig;
+  hooksDir: string;
+  dev: boolean;
+  /** Largest request body accepted, in bytes. */
+  bodyLimit: number;
+  /** Deepest JSON nesting accepted in a body. */
+  jsonMaxDepth: number;
+  logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
+}
+
+export interface ConfigInput {
+  http?: string;
+  dir?: string;
+  db?: string;
+  dbSchema?: string;
+  hooks?: string;
+  dev?: boolean;
+  bodyLimit?: number;
+  logLevel?: Config["logLevel"];
+}
+
+export class ConfigError extends Error {}
+
+/** `host:port` or `:port` or `port`. */
+export function parseHttpAddress(value: string): { host: string; port: number } {
+  const m = /^(?:\[?([^\]]*?)\]?:)?(\d{1,5})$/.exec(value.trim());
+  const port = m ? Number(m[2]) : Number.NaN;
+  if (!m || port < 0 || port > 65535) throw new ConfigError(`invalid --http address "${value}" (expected host:port)`);
+  return { host: m[1] || "127.0.0.1", port };
+}
+
+/** Flags win over environment variables, which win over defaults. */
+export function loadConfig(input: ConfigInput, env: NodeJS.ProcessEnv = process.env): Config {
+  const http = parseHttpAddress(input.http ?? env.BACKROOM_HTTP ?? "127.0.0.1:8090");
+  const dir = resolve(input.dir ?? env.BACKROOM_DIR ?? "backroom_data");
+  const db = input.db ?? env.BACKROOM_DB;
+  let store: StoreConfig;
+  if (db) {
+    if (!/^postgres(ql)?:\/\//.test(db)) throw new ConfigError(`invalid --db "${db.split("@").pop()}" (expected postgres://…)`);
+    const schema = input.dbSchema ?? env.BACKROOM_DB_SCHEMA;
+    store = { kind: "postgres", url: db, ...(schema ? { schema } : {}) };
+  } else {
+    store = { kind: "sqlite", file: resolve(dir, "data.db") };
+  }
+  const bodyLimit = input.bodyLimit ?? Number(env.BACKROOM_BODY_LIMIT ?? 32 * 1024 * 1024);
+  if (!Number.isFinite(bodyLimit) || bodyLimit <= 0) throw new ConfigError("invalid body limit");
+  return {
+    ...http,
+    dir,
+    store,
+    hooksDir: resolve(input.hooks ?? env.BACKROOM_HOOKS ?? "backroom_hooks"),
+    dev: input.dev ?? env.BACKROOM_DEV === "true",
+    bodyLimit,
+    jsonMaxDepth: 64,
+    logLevel: input.logLevel ?? (env.BACKROOM_LOG_LEVEL as Config["logLevel"] | undefined) ?? "info",
+  };
+}

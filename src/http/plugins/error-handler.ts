@@ -1,0 +1,32 @@
+import type { FastifyError, FastifyInstance } from "fastify";
+import { ApiError } from "../../errors/api-error.js";
+
+const GENERIC = "Something went wrong while processing your request.";
+
+/** Maps anything thrown to the PocketBase error shape; only ApiErrors and 4xx framework errors show their message. */
+export function toApiError(err: unknown): ApiError {
+  if (err instanceof ApiError) return err;
+  const e = err as Partial<FastifyError>;
+  const status = typeof e.statusCode === "number" ? e.statusCode : 500;
+  if (status >= 400 && status < 500) {
+    if (e.code === "FST_ERR_CTP_BODY_TOO_LARGE") return new ApiError(413, "The request body is too large.");
+    if (e.code === "FST_ERR_CTP_INVALID_MEDIA_TYPE") return new ApiError(415, "Unsupported content type.");
+    if (e.code === "FST_ERR_CTP_EMPTY_JSON_BODY") return new ApiError(400, "The request body is empty.");
+    if (e.code === "FST_ERR_CTP_INVALID_JSON_BODY" || e instanceof SyntaxError) {
+      return new ApiError(400, "The request body is not valid JSON.");
+    }
+    return new ApiError(status, status === 404 ? "The requested resource wasn't found." : "Invalid request.");
+  }
+  return new ApiError(500, GENERIC);
+}
+
+export function registerErrorHandler(app: FastifyInstance): void {
+  app.setErrorHandler((err, request, reply) => {
+    const apiError = toApiError(err);
+    if (apiError.status >= 500) request.log.error({ err }, "request failed");
+    reply.code(apiError.status).send(apiError.toJSON());
+  });
+  app.setNotFoundHandler((_request, reply) => {
+    reply.code(404).send({ status: 404, message: "The requested resource wasn't found.", data: {} });
+  });
+}

@@ -1,0 +1,62 @@
+import type { FastifyRequest } from "fastify";
+import { authenticate } from "../auth/authenticate.js";
+import { forbidden, unauthorized } from "../errors/api-error.js";
+import type { RequestContext } from "../records/request-context.js";
+import type { Services } from "./services.js";
+
+const contexts = new WeakMap<FastifyRequest, Promise<RequestContext>>();
+
+/** Query values as plain strings (the last one wins when a key repeats). */
+function flatQuery(query: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!query || typeof query !== "object") return out;
+  for (const [k, v] of Object.entries(query)) {
+    const value = Array.isArray(v) ? v[v.length - 1] : v;
+    if (typeof value === "string") out[k] = value;
+  }
+  return out;
+}
+
+/** Header names as rules see them: lower-case, `-` → `_`. */
+function ruleHeaders(headers: FastifyRequest["headers"]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(headers)) {
+    if (typeof v === "string") out[k.toLowerCase().replaceAll("-", "_")] = v;
+  }
+  return out;
+}
+
+/** The request's context, computed once (auth is a token check plus one primary-key read). */
+export function contextOf(request: FastifyRequest, services: Services): Promise<RequestContext> {
+  let ctx = contexts.get(request);
+  if (!ctx) {
+    ctx = (async () => {
+      const auth = await authenticate(request.headers.authorization, services.registry, services.records.query);
+      return {
+      auth,
+      superuser: auth?.isSuperuser ?? false,
+      query: flatQuery(request.query),
+      headers: ruleHeaders(request.headers),
+      method: request.method,
+      context: "default",
+      requestId: String(request.id),
+      ip: request.ip,
+      };
+    })();
+    contexts.set(request, ctx);
+  }
+  return ctx;
+}
+
+export async function requireSuperuser(request: FastifyRequest, services: Services): Promise<RequestContext> {
+  const ctx = await contextOf(request, services);
+  if (!ctx.auth) throw unauthorized();
+  if (!ctx.superuser) throw forbidden("Only superusers can perform this action.");
+  return ctx;
+}
+
+export async function requireAuth(request: FastifyRequest, services: Services): Promise<RequestContext> {
+  const ctx = await contextOf(request, services);
+  if (!ctx.auth) throw unauthorized();
+  return ctx;
+}

@@ -1,0 +1,46 @@
+import { randomUUID } from "node:crypto";
+import Fastify, { type FastifyInstance } from "fastify";
+import { registerErrorHandler } from "./plugins/error-handler.js";
+import { registerJsonBody } from "./plugins/json-body.js";
+import { adminPlaceholderRoutes } from "./routes/admin-placeholder.js";
+import { auditRoutes } from "./routes/audit.js";
+import { authRoutes } from "./routes/auth.js";
+import { batchRoutes } from "./routes/batch.js";
+import { collectionRoutes } from "./routes/collections.js";
+import { healthRoutes } from "./routes/health.js";
+import { recordRoutes } from "./routes/records.js";
+import type { Services } from "./services.js";
+
+/** Assembles the HTTP server: where every request enters. */
+export function buildHttpServer(services: Services): FastifyInstance {
+  const { config } = services;
+  const app = Fastify({
+    logger: {
+      level: config.logLevel,
+      redact: ["req.headers.authorization", "req.headers.cookie"],
+    },
+    bodyLimit: config.bodyLimit,
+    onProtoPoisoning: "error",
+    onConstructorPoisoning: "error",
+    requestIdHeader: "x-request-id",
+    genReqId: () => randomUUID(),
+    maxParamLength: 256,
+    routerOptions: { ignoreTrailingSlash: true },
+    disableRequestLogging: config.logLevel !== "debug" && config.logLevel !== "trace",
+    return503OnClosing: true,
+  });
+  registerErrorHandler(app);
+  registerJsonBody(app, config.jsonMaxDepth);
+  app.addHook("onSend", async (request, reply) => {
+    reply.header("x-request-id", request.id);
+  });
+
+  healthRoutes(app);
+  collectionRoutes(app, services);
+  recordRoutes(app, services);
+  authRoutes(app, services);
+  batchRoutes(app, services);
+  auditRoutes(app, services);
+  adminPlaceholderRoutes(app);
+  return app;
+}

@@ -1,0 +1,27 @@
+import type { Collection, Rule } from "../collections/model.js";
+import { ApiError, forbidden } from "../errors/api-error.js";
+import { type Expr, parseFilter } from "../rules/index.js";
+import type { RequestContext } from "./request-context.js";
+
+export type Operation = "list" | "view" | "create" | "update" | "delete";
+
+/** How an operation is allowed: to everyone, or to rows that match a rule. */
+export type Access = { kind: "all" } | { kind: "filter"; rule: Expr };
+
+const ruleKey = { list: "listRule", view: "viewRule", create: "createRule", update: "updateRule", delete: "deleteRule" } as const;
+
+/**
+ * Applies PocketBase's rule semantics: superusers pass; `null` is superusers only (403);
+ * `""` is everyone; any other text is a filter the row must match.
+ */
+export function accessFor(collection: Collection, op: Operation, ctx: RequestContext): Access {
+  if (ctx.superuser) return { kind: "all" };
+  const rule: Rule = collection[ruleKey[op]];
+  if (rule === null) throw forbidden("Only superusers can perform this action.");
+  if (rule.trim() === "") return { kind: "all" };
+  return { kind: "filter", rule: parseFilter(rule) };
+}
+
+export function readOnly(collection: Collection): void {
+  if (collection.type === "view") throw new ApiError(400, "View collections are read-only.");
+}

@@ -1,0 +1,67 @@
+import { fieldType } from "../collections/fields/index.js";
+import type { Modifier } from "../collections/fields/field-type.js";
+import type { Collection, Field } from "../collections/model.js";
+import { type IssueMap, issue } from "../errors/api-error.js";
+import type { RecordValues } from "./row-mapping.js";
+
+/** Keys a client may send that are not fields: auth password confirmation and checks. */
+export const AUTH_EXTRA_KEYS = new Set(["passwordConfirm", "oldPassword"]);
+
+export interface AppliedInput {
+  values: Record<string, unknown>;
+  /** Field names the body set (after modifiers); drives validation, audit and `:changed`. */
+  changed: Set<string>;
+  issues: IssueMap;
+}
+
+function splitModifier(key: string): { name: string; modifier?: Modifier } {
+  if (key.endsWith("+")) return { name: key.slice(0, -1), modifier: "append" };
+  if (key.startsWith("+")) return { name: key.slice(1), modifier: "prepend" };
+  if (key.endsWith("-")) return { name: key.slice(0, -1), modifier: "remove" };
+  return { name: key };
+}
+
+/**
+ * Applies a request body to a record's values: plain keys replace, `field+`/`+field`/`field-`
+ * modify the current value. Unknown keys are ignored (as PocketBase does); fields the server
+ * owns (autodate, tokenKey for non-superusers) are not writable.
+ */
+export function applyInput(
+  collection: Collection,
+  body: Record<string, unknown>,
+  current: RecordValues,
+  opts: { isSuperuser: boolean; isNew: boolean },
+): AppliedInput {
+  const values: Record<string, unknown> = { ...current };
+  const changed = new Set<string>();
+  const issues: IssueMap = {};
+  const byName = new Map(collection.fields.map((f) => [f.name, f]));
+
+  // Plain assignments first, then modifiers, so `{"tags": [...], "tags+": "x"}` is well defined.
+  const keys = Object.keys(body).sort((a, b) => Number(splitModifier(a).modifier !== undefined) - Number(splitModifier(b).modifier !== undefined));
+  for (const key of keys) {
+    const { name, modifier } = splitModifier(key);
+    const field = byName.get(name);
+    if (!field || !writable(field, opts)) continue;
+    const def = fieldType(field);
+    const raw = body[key];
+    if (modifier) {
+      if (!def.applyModifier) {
+        issues[name] = issue("validation_invalid_modifier", `The "${key}" modifier is not supported by ${field.type} fields.`);
+        continue;
+      }
+      values[name] = def.applyModifier(field as never, values[name], modifier, def.coerce(field as never, raw));
+    } else {
+      values[name] = def.coerce(field as never, raw);
+    }
+    changed.add(name);
+  }
+  return { values, changed, issues };
+}
+
+function writable(field: Field, opts: { isSuperuser: boolean; isNew: boolean }): boolean {
+  if (field.type === "autodate") return false;
+  if (field.name === "id") return opts.isNew;
+  if (field.name === "tokenKey") return opts.isSuperuser;
+  return true;
+}

@@ -1,0 +1,116 @@
+import type { Collection } from "../collections/model.js";
+import type { CollectionRegistry } from "../collections/registry.js";
+import { notFound } from "../errors/api-error.js";
+import type { Db, Store } from "../store/store.js";
+import { accessFor } from "./access.js";
+import { parseExpand, serializeWithExpand } from "./expand.js";
+import { parseFields, project } from "./fields-projection.js";
+import { parseListParams } from "./list-params.js";
+import { RecordQuery } from "./record-query.js";
+import { RecordWriter } from "./record-writer.js";
+import { type RequestContext, requestInfo } from "./request-context.js";
+
+export interface ListResult {
+  page: number;
+  perPage: number;
+  totalItems: number;
+  totalPages: number;
+  items: unknown[];
+}
+
+/** What the records API does, independent of HTTP: routes and batch both call this. */
+export class RecordService {
+  readonly query: RecordQuery;
+  readonly writer: RecordWriter;
+
+  constructor(
+    private readonly store: Store,
+    private readonly registry: CollectionRegistry,
+  ) {
+    this.query = new RecordQuery(store, registry);
+    this.writer = new RecordWriter(store, registry, this.query);
+  }
+
+  collection(idOrName: string): Collection {
+    const c = this.registry.get(idOrName);
+    if (!c) throw notFound("Missing collection context.");
+    return c;
+  }
+
+  async list(idOrName: string, ctx: RequestContext): Promise<ListResult> {
+    const collection = this.collection(idOrName);
+    const params = parseListParams(ctx.query);
+    const access = accessFor(collection, "list", ctx);
+    const scope = this.query.scope(collection, requestInfo(ctx));
+    const tree = parseExpand(params.expand);
+    const projection = parseFields(params.fields);
+    const parts = [];
+    if (params.filter.trim() !== "") parts.push(this.query.filterSql(collection, params.filter, scope));
+    if (access.kind === "filter") parts.push(this.query.where([access.rule], scope));
+    const where = this.query.and(parts);
+    const offset = (params.page - 1) * params.perPage;
+    const [records, total] = await Promise.all([
+      this.query.list(collection, { where, sort: params.sort, scope, limit: params.perPage, offset }),
+      params.skipTotal ? Promise.resolve(-1) : this.query.count(collection, where),
+    ]);
+    const items = await serializeWithExpand({ registry: this.registry, query: this.query }, collection, records, tree, ctx);
+    return {
+      page: params.page,
+      perPage: params.perPage,
+      totalItems: total,
+      totalPages: total < 0 ? -1 : Math.ceil(total / params.perPage),
+      items: projection ? items.map((i) => project(i, projection)) : items,
+    };
+  }
+
+  async view(idOrName: string, id: string, ctx: RequestContext): Promise<unknown> {
+    const collection = this.collection(idOrName);
+    const access = accessFor(collection, "view", ctx);
+    const where =
+      access.kind === "filter" ? this.query.where([access.rule], this.query.scope(collection, requestInfo(ctx))) : undefined;
+    const record = await this.query.findOne(collection, id, where);
+    if (!record) throw notFound();
+    return this.present(collection, record, ctx);
+  }
+
+  async create(idOrName: string, body: Record<string, unknown>, ctx: RequestContext, db?: Db): Promise<unknown> {
+    const collection = this.collection(idOrName);
+    const record = await this.writer.create(collection, body, ctx, db);
+    return this.present(collection, record, ctx, db);
+  }
+
+  async update(idOrName: string, id: string, body: Record<string, unknown>, ctx: RequestContext, db?: Db): Promise<unknown> {
+    const collection = this.collection(idOrName);
+    const record = await this.writer.update(collection, id, body, ctx, db);
+    return this.present(collection, record, ctx, db);
+  }
+
+  async delete(idOrName: string, id: string, ctx: RequestContext, db?: Db): Promise<void> {
+    await this.writer.delete(this.collection(idOrName), id, ctx, db);
+  }
+
+  /** Deletes every record (with cascades, audit and events) in one transaction. */
+  async truncate(idOrName: string, ctx: RequestContext): Promise<void> {
+    const collection = this.collection(idOrName);
+    await this.store.transaction(async (tx) => {
+      for (;;) {
+        const scope = this.query.scope(collection, requestInfo(ctx));
+        const batch = await this.query.list(collection, { where: this.query.and([]), sort: "", scope, limit: 500, offset: 0, db: tx });
+        if (batch.length === 0) return;
+        for (const record of batch) await this.writer.delete(collection, record.id, ctx, tx);
+      }
+    });
+  }
+
+  transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T> {
+    return this.store.transaction(fn);
+  }
+
+  /** One record with the `expand` and `fields` the request asked for. */
+  async present(collection: Collection, record: Record<string, unknown> & { id: string }, ctx: RequestContext, db?: Db) {
+    const tree = parseExpand(ctx.query.expand ?? "");
+    const projection = parseFields(ctx.query.fields ?? "");
+    const [item] = await serializeWithExpand({ registry: this.registry, query: this.query, ...(db ? { db } : {}) }, collection, [record], tree, ctx);
+    return projection ? project(item, projection) : item;
+  }
+}

@@ -1,0 +1,56 @@
+import type { Collection } from "../collections/model.js";
+import type { RequestInfo } from "../rules/index.js";
+
+/** The authenticated caller: a record of an auth collection, with its collection. */
+export interface AuthState {
+  record: Record<string, unknown> & { id: string };
+  collection: Collection;
+  /** Superuser = a record of `_superusers`; bypasses every rule. */
+  isSuperuser: boolean;
+}
+
+/** What the records layer needs to know about the request that asks. */
+export interface RequestContext {
+  auth: AuthState | null;
+  /** Acts with full rights: a superuser's request, or an internal call (CLI, bootstrap). */
+  superuser: boolean;
+  query: Record<string, string>;
+  headers: Record<string, string>;
+  method: string;
+  /** PocketBase's @request.context: default, oauth2, otp, password, realtime, protectedFile. */
+  context: string;
+  requestId: string;
+  ip: string;
+}
+
+/** The @request.* values a rule may read, for one operation (body differs per write). */
+export function requestInfo(ctx: RequestContext, body: Record<string, unknown> = {}): RequestInfo {
+  const auth = ctx.auth
+    ? { ...ctx.auth.record, collectionId: ctx.auth.collection.id, collectionName: ctx.auth.collection.name }
+    : null;
+  return {
+    auth,
+    body,
+    query: ctx.query,
+    headers: ctx.headers,
+    method: ctx.method,
+    context: ctx.context,
+    isSuperuser: ctx.superuser,
+  };
+}
+
+/** A context for internal calls (CLI, bootstrap): acts as a superuser. */
+export function systemContext(): RequestContext {
+  return { auth: null, superuser: true, query: {}, headers: {}, method: "POST", context: "default", requestId: "", ip: "" };
+}
+
+/** @request values for internal lookups that act with full rights. */
+export const SYSTEM_REQUEST: RequestInfo = {
+  auth: null,
+  body: {},
+  query: {},
+  headers: {},
+  method: "GET",
+  context: "default",
+  isSuperuser: true,
+};

@@ -1,0 +1,62 @@
+import { fieldType } from "../collections/fields/index.js";
+import type { Collection } from "../collections/model.js";
+import { type IssueMap, issue } from "../errors/api-error.js";
+import type { Db } from "../store/store.js";
+import type { CollectionRegistry } from "../collections/registry.js";
+import type { RecordQuery } from "./record-query.js";
+
+/**
+ * Validates every field of a record about to be written. On update, a field the body didn't
+ * touch is still checked (a changed option may now reject it), except the stored password hash.
+ */
+export function validateValues(
+  collection: Collection,
+  values: Record<string, unknown>,
+  opts: {
+    isNew: boolean;
+    changed: Set<string>;
+    previous?: Record<string, unknown>;
+    getCollection: (idOrName: string) => Collection | undefined;
+  },
+): IssueMap {
+  const issues: IssueMap = {};
+  for (const field of collection.fields) {
+    if (field.type === "password" && !opts.changed.has(field.name) && !opts.isNew) continue;
+    if (field.type === "autodate") continue;
+    const problem = fieldType(field).validate(field, values[field.name], {
+      isNew: opts.isNew,
+      getCollection: opts.getCollection,
+      ...(opts.previous ? { previous: opts.previous[field.name] } : {}),
+    });
+    if (problem) issues[field.name] = problem;
+  }
+  return issues;
+}
+
+/** Relation values must point at existing records (checked inside the write's transaction). */
+export async function checkRelations(
+  db: Db,
+  query: RecordQuery,
+  registry: CollectionRegistry,
+  collection: Collection,
+  values: Record<string, unknown>,
+  changed: Set<string>,
+): Promise<IssueMap> {
+  const issues: IssueMap = {};
+  for (const field of collection.fields) {
+    if (field.type !== "relation" || !changed.has(field.name)) continue;
+    const raw = values[field.name];
+    const ids = (Array.isArray(raw) ? raw : raw ? [raw] : []).filter((v): v is string => typeof v === "string");
+    if (ids.length === 0) continue;
+    const target = registry.get(field.collectionId);
+    if (!target) {
+      issues[field.name] = issue("validation_missing_rel_records", "The related collection no longer exists.");
+      continue;
+    }
+    const found = await query.findMany(target, [...new Set(ids)], undefined, db);
+    if (found.length !== new Set(ids).size) {
+      issues[field.name] = issue("validation_missing_rel_records", "Failed to find all relation records with the provided ids.");
+    }
+  }
+  return issues;
+}

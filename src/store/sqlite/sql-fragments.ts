@@ -1,0 +1,67 @@
+import { sql } from "kysely";
+import type { DateModifier, JsonPath, Sql, SqlFragments, StrftimePiece } from "../sql-fragments.js";
+
+/** `$."key"[0]` — keys are quoted so any key text is taken literally. */
+function jsonPath(path: JsonPath): string {
+  return `$${path.map((p) => (typeof p === "number" ? `[${p}]` : `."${p.replace(/"/g, '\\"')}"`)).join("")}`;
+}
+
+const D4 = "[0-9][0-9][0-9][0-9]";
+const D2 = "[0-9][0-9]";
+const DATE = `${D4}-${D2}-${D2}`;
+// The date shapes strftime accepts elsewhere (see DATE_INPUT in rules/strftime.ts); SQLite itself
+// also reads julian day numbers and 'now', which the other dialects do not, so those are fenced off.
+const DATE_GLOBS = [
+  DATE,
+  `${DATE}Z`,
+  `${DATE}[ T]${D2}:${D2}`,
+  `${DATE}[ T]${D2}:${D2}Z`,
+  `${DATE}[ T]${D2}:${D2}:${D2}`,
+  `${DATE}[ T]${D2}:${D2}:${D2}Z`,
+  `${DATE}[ T]${D2}:${D2}:${D2}.[0-9]*`,
+];
+
+function modifierText(modifier: DateModifier): string {
+  if (modifier.kind === "startOf") return `start of ${modifier.unit}`;
+  return `${modifier.amount >= 0 ? "+" : ""}${modifier.amount} ${modifier.unit}s`;
+}
+
+function formatText(pieces: readonly StrftimePiece[]): string {
+  return pieces.map((p) => (p.kind === "text" ? p.text.replace(/%/g, "%%") : `%${p.directive}`)).join("");
+}
+
+export const sqliteFragments: SqlFragments = {
+  dialect: "sqlite",
+  bool: (value) => (value ? sql`TRUE` : sql`FALSE`),
+  textParam: (value) => sql`${value}`,
+  numberParam: (value) => sql`${value}`,
+  boolParam: (value) => sql`${value ? 1 : 0}`,
+  boolToNumber: (expr) => expr,
+  byteOrder: (expr) => expr,
+  lowerAscii: (expr) => sql`lower(${expr})`,
+  like: (value, pattern) => sql`(${value} LIKE ${pattern} ESCAPE '\\')`,
+  jsonArrayItems: (array, alias) => sql`json_each(${array}) AS ${sql.id(alias)}`,
+  jsonArrayLength: (array) => sql`json_array_length(${array})`,
+  jsonArrayContains: (array, value) => sql`EXISTS (SELECT 1 FROM json_each(${array}) WHERE value = ${value})`,
+  jsonText: (doc, path) =>
+    sql`(CASE WHEN json_type(${doc}, ${jsonPath(path)}) = 'text' THEN json_extract(${doc}, ${jsonPath(path)}) ELSE '' END)`,
+  jsonNumber: (doc, path) =>
+    sql`(CASE WHEN json_type(${doc}, ${jsonPath(path)}) IN ('integer', 'real') THEN json_extract(${doc}, ${jsonPath(path)}) ELSE 0 END)`,
+  jsonIsTrue: (doc, path) => sql`(COALESCE(json_type(${doc}, ${jsonPath(path)}), '') = 'true')`,
+  jsonIsEmpty: (doc, path) =>
+    sql`(COALESCE(json_type(${doc}, ${jsonPath(path)}), 'null') = 'null' OR (json_type(${doc}, ${jsonPath(path)}) = 'text' AND json_extract(${doc}, ${jsonPath(path)}) = ''))`,
+  jsonSortKey: (doc, path) => sql`json_extract(${doc}, ${jsonPath(path)})`,
+  random: () => sql`random()`,
+  strftime: (pieces, value, modifiers) => {
+    const isDate = sql.join(
+      DATE_GLOBS.map((glob) => sql`${value} GLOB ${glob}`),
+      sql` OR `,
+    );
+    const args = [sql`${formatText(pieces)}`, value, ...modifiers.map((m) => sql`${modifierText(m)}`)];
+    return sql`(CASE WHEN ${isDate} THEN COALESCE(strftime(${sql.join(args)}), '') ELSE '' END)`;
+  },
+  geoDistance: (lonA, latA, lonB, latB) =>
+    sql`(12742.0 * asin(sqrt(min(1.0, pow(sin(radians(${latB} - ${latA}) / 2), 2) + cos(radians(${latA})) * cos(radians(${latB})) * pow(sin(radians(${lonB} - ${lonA}) / 2), 2)))))`,
+} satisfies SqlFragments;
+
+export type { Sql };

@@ -1,0 +1,25 @@
+import type BetterSqlite3 from "better-sqlite3";
+import type { SqliteDatabase } from "kysely";
+
+const MAX_STATEMENTS = 1000;
+
+/**
+ * Kysely prepares a statement for every query; preparing costs more than running a primary-key
+ * lookup, so we keep prepared statements by SQL text (bounded; cleared after DDL).
+ */
+export function cachingDatabase(raw: BetterSqlite3.Database): SqliteDatabase & { clear(): void } {
+  const statements = new Map<string, BetterSqlite3.Statement>();
+  return {
+    close: () => raw.close(),
+    prepare(sql: string) {
+      let statement = statements.get(sql);
+      if (!statement) {
+        statement = raw.prepare(sql);
+        if (statements.size >= MAX_STATEMENTS) statements.clear();
+        statements.set(sql, statement);
+      }
+      return statement;
+    },
+    clear: () => statements.clear(),
+  };
+}

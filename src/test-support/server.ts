@@ -1,0 +1,96 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import pg from "pg";
+import PocketBase from "pocketbase";
+import { type App, createApp } from "../app.js";
+import { loadConfig } from "../config/config.js";
+import { systemContext } from "../records/request-context.js";
+
+export type StoreKind = "sqlite" | "postgres";
+
+export const PG_URL = process.env.BACKROOM_TEST_PG ?? "postgres://postgres@127.0.0.1:5432/test";
+export const SUPERUSER = { email: "root@example.com", password: "correct horse battery" };
+
+let pgChecked: Promise<boolean> | undefined;
+
+/** Whether PostgreSQL answers. Under CI=true a missing PostgreSQL is a failure, never a skip. */
+export function postgresAvailable(): Promise<boolean> {
+  pgChecked ??= (async () => {
+    const client = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 3000 });
+    try {
+      await client.connect();
+      await client.end();
+      return true;
+    } catch (err) {
+      if (process.env.CI === "true") throw new Error(`PostgreSQL is required under CI=true: ${(err as Error).message}`);
+      console.warn(`[tests] PostgreSQL at ${PG_URL} unreachable; running SQLite only (${(err as Error).message})`);
+      return false;
+    }
+  })();
+  return pgChecked;
+}
+
+/** The stores a suite runs on: both, unless PostgreSQL is missing outside CI. */
+export async function storesUnderTest(): Promise<StoreKind[]> {
+  return (await postgresAvailable()) ? ["sqlite", "postgres"] : ["sqlite"];
+}
+
+export interface TestServer {
+  app: App;
+  url: string;
+  kind: StoreKind;
+  /** A fresh SDK client (no auth). */
+  client(): PocketBase;
+  /** An SDK client signed in as the superuser. */
+  superuserClient(): Promise<PocketBase>;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts a real server on a free port with its own temp SQLite file or its own PostgreSQL
+ * schema, and a superuser. Close it to remove the data.
+ */
+export async function startServer(kind: StoreKind, extra: { bodyLimit?: number } = {}): Promise<TestServer> {
+  const dir = mkdtempSync(join(tmpdir(), "backroom-test-"));
+  const schema = `t_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
+  const config = loadConfig(
+    {
+      http: "127.0.0.1:0",
+      dir,
+      logLevel: "silent",
+      ...(kind === "postgres" ? { db: PG_URL, dbSchema: schema } : {}),
+      ...(extra.bodyLimit ? { bodyLimit: extra.bodyLimit } : {}),
+    },
+    {},
+  );
+  const app = await createApp(config);
+  await app.services.records.create(
+    "_superusers",
+    { email: SUPERUSER.email, password: SUPERUSER.password, passwordConfirm: SUPERUSER.password, verified: true },
+    systemContext(),
+  );
+  const url = await app.listen();
+  return {
+    app,
+    url,
+    kind,
+    client: () => new PocketBase(url),
+    async superuserClient() {
+      const pb = new PocketBase(url);
+      pb.autoCancellation(false);
+      await pb.collection("_superusers").authWithPassword(SUPERUSER.email, SUPERUSER.password);
+      return pb;
+    },
+    async close() {
+      await app.close();
+      rmSync(dir, { recursive: true, force: true });
+      if (kind === "postgres") {
+        const client = new pg.Client({ connectionString: PG_URL });
+        await client.connect();
+        await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+        await client.end();
+      }
+    },
+  };
+}
