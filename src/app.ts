@@ -35,7 +35,7 @@ export async function openServices(config: Config): Promise<Services> {
 
 export async function createApp(config: Config): Promise<App> {
   const services = await openServices(config);
-  const http = buildHttpServer(services);
+  const http = await buildHttpServer(services);
   let closing: Promise<void> | undefined;
   return {
     services,

@@ -2,6 +2,9 @@ import type { CollectionRegistry } from "../collections/registry.js";
 import type { RecordQuery } from "../records/record-query.js";
 import type { AuthState } from "../records/request-context.js";
 import { peekClaims, verifyToken } from "./tokens.js";
+import { VerifiedTokenCache } from "./verified-token-cache.js";
+
+const verifiedTokens = new VerifiedTokenCache(10_000);
 
 export const SUPERUSERS = "_superusers";
 
@@ -25,7 +28,12 @@ export async function authenticate(
   if (!collection || collection.type !== "auth" || collection.id !== claims.collectionId) return null;
   const record = await query.findOne(collection, claims.id);
   if (!record) return null;
-  const verified = await verifyToken(token, collection, record, "auth");
-  if (!verified) return null;
+  const secret = (collection.auth?.authToken as { secret?: string } | undefined)?.secret ?? "";
+  const fingerprint = `${collection.id}:${String(record.tokenKey)}:${secret}`;
+  if (!verifiedTokens.has(token, fingerprint)) {
+    const verified = await verifyToken(token, collection, record, "auth");
+    if (!verified) return null;
+    verifiedTokens.add(token, fingerprint, Number(verified.exp) * 1000);
+  }
   return { record, collection, isSuperuser: collection.name === SUPERUSERS };
 }

@@ -85,10 +85,11 @@ function buildFields(raw: Input[], previous: Collection | undefined, type: Colle
   const list = [...raw];
   const system = previous ? previous.fields.filter((f) => f.system) : [];
   // System fields the client left out are kept: they can't be removed.
-  for (const sys of previous ? system : systemFieldsFor(type)) {
+  const missing = (previous ? system : systemFieldsFor(type)).filter((sys) => {
     const sysName = (sys as { name: string }).name;
-    if (!list.some((f) => f && typeof f === "object" && (f.id === sys.id || f.name === sysName))) list.unshift({ ...sys });
-  }
+    return !list.some((f) => f && typeof f === "object" && (f.id === sys.id || f.name === sysName));
+  });
+  list.unshift(...missing.map((sys) => ({ ...sys })));
   if (!previous && type !== "view") {
     for (const ts of timestampFields()) if (!list.some((f) => f?.name === ts.name)) list.push(ts);
   }

@@ -126,7 +126,7 @@ export class CollectionService {
       const fields = await inferViewFields(tx, c.viewQuery ?? "", lookup);
       c = { ...c, fields };
     }
-    c = { ...c, indexes: withAuthIndexes(c).map((i) => renameIndexTable(i, c.name)) };
+    c = { ...c, fields: resolveRelationTargets(c, lookup), indexes: withAuthIndexes(c).map((i) => renameIndexTable(i, c.name)) };
     validateCollection(c, previous, { getCollection: lookup, others: this.registry.all().filter((o) => o.id !== c.id), frags: this.store.frags });
     return c;
   }
@@ -190,4 +190,13 @@ function withAuthIndexes(c: Collection): string[] {
   if (!has("tokenKey")) out.push(`CREATE UNIQUE INDEX \`idx_tokenKey_${suffix}\` ON \`${c.name}\` (\`tokenKey\`)`);
   if (!has("email")) out.push(`CREATE UNIQUE INDEX \`idx_email_${suffix}\` ON \`${c.name}\` (\`email\`) WHERE \`email\` != ''`);
   return out;
+}
+
+/** Relations may name their target collection; we store its id so a rename cannot break them. */
+function resolveRelationTargets(c: Collection, lookup: (idOrName: string) => Collection | undefined): Collection["fields"] {
+  return c.fields.map((f) => {
+    if (f.type !== "relation" || f.collectionId === "") return f;
+    const target = lookup(f.collectionId);
+    return target && target.id !== f.collectionId ? { ...f, collectionId: target.id } : f;
+  });
 }

@@ -89,7 +89,12 @@ export function parseIndex(src: string): IndexDefinition {
   }
   const where: WhereToken[] = [];
   if (word("WHERE")) {
-    for (; i < t.length; i++) where.push(whereToken(t[i] as string));
+    for (; i < t.length; i++) {
+      const token = whereToken(t[i] as string);
+      // A name followed by "(" would be a function call: only columns and literals are allowed.
+      if (token.kind === "paren" && token.value === "(" && where.at(-1)?.kind === "ident") throw invalid("functions are not allowed in WHERE");
+      where.push(token);
+    }
     if (where.length === 0) throw invalid("empty WHERE");
   }
   if (i < t.length) throw invalid(`unexpected "${t[i]}"`);

@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
-import Fastify, { type FastifyInstance } from "fastify";
+import Fastify, { type FastifyInstance, LogController } from "fastify";
 import { registerErrorHandler } from "./plugins/error-handler.js";
 import { registerJsonBody } from "./plugins/json-body.js";
+import { registerMultipart } from "./plugins/multipart-body.js";
 import { adminPlaceholderRoutes } from "./routes/admin-placeholder.js";
 import { auditRoutes } from "./routes/audit.js";
 import { authRoutes } from "./routes/auth.js";
@@ -12,7 +13,7 @@ import { recordRoutes } from "./routes/records.js";
 import type { Services } from "./services.js";
 
 /** Assembles the HTTP server: where every request enters. */
-export function buildHttpServer(services: Services): FastifyInstance {
+export async function buildHttpServer(services: Services): Promise<FastifyInstance> {
   const { config } = services;
   const app = Fastify({
     logger: {
@@ -24,13 +25,16 @@ export function buildHttpServer(services: Services): FastifyInstance {
     onConstructorPoisoning: "error",
     requestIdHeader: "x-request-id",
     genReqId: () => randomUUID(),
-    maxParamLength: 256,
-    routerOptions: { ignoreTrailingSlash: true },
-    disableRequestLogging: config.logLevel !== "debug" && config.logLevel !== "trace",
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 256 },
+    // Access logs cost a log line per request; they come on with --dev / debug level.
+    logController: new LogController({
+      disableRequestLogging: config.logLevel !== "debug" && config.logLevel !== "trace",
+    }),
     return503OnClosing: true,
   });
   registerErrorHandler(app);
   registerJsonBody(app, config.jsonMaxDepth);
+  await registerMultipart(app, config.bodyLimit);
   app.addHook("onSend", async (request, reply) => {
     reply.header("x-request-id", request.id);
   });

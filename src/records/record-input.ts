@@ -30,7 +30,7 @@ export function applyInput(
   collection: Collection,
   body: Record<string, unknown>,
   current: RecordValues,
-  opts: { isSuperuser: boolean; isNew: boolean },
+  opts: { isSuperuser: boolean; isNew: boolean; formKeys?: ReadonlySet<string> },
 ): AppliedInput {
   const values: Record<string, unknown> = { ...current };
   const changed = new Set<string>();
@@ -44,15 +44,15 @@ export function applyInput(
     const field = byName.get(name);
     if (!field || !writable(field, opts)) continue;
     const def = fieldType(field);
-    const raw = body[key];
+    const value = def.coerce(field, body[key], opts.formKeys?.has(key) ? "form" : "json");
     if (modifier) {
       if (!def.applyModifier) {
         issues[name] = issue("validation_invalid_modifier", `The "${key}" modifier is not supported by ${field.type} fields.`);
         continue;
       }
-      values[name] = def.applyModifier(field as never, values[name], modifier, def.coerce(field as never, raw));
+      values[name] = def.applyModifier(field, values[name], modifier, value);
     } else {
-      values[name] = def.coerce(field as never, raw);
+      values[name] = value;
     }
     changed.add(name);
   }

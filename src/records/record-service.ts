@@ -7,7 +7,7 @@ import { parseExpand, serializeWithExpand } from "./expand.js";
 import { parseFields, project } from "./fields-projection.js";
 import { parseListParams } from "./list-params.js";
 import { RecordQuery } from "./record-query.js";
-import { RecordWriter } from "./record-writer.js";
+import { RecordWriter, type WriteOptions } from "./record-writer.js";
 import { type RequestContext, requestInfo } from "./request-context.js";
 
 export interface ListResult {
@@ -73,16 +73,22 @@ export class RecordService {
     return this.present(collection, record, ctx);
   }
 
-  async create(idOrName: string, body: Record<string, unknown>, ctx: RequestContext, db?: Db): Promise<unknown> {
+  async create(idOrName: string, body: Record<string, unknown>, ctx: RequestContext, opts: WriteOptions = {}): Promise<unknown> {
     const collection = this.collection(idOrName);
-    const record = await this.writer.create(collection, body, ctx, db);
-    return this.present(collection, record, ctx, db);
+    const record = await this.writer.create(collection, body, ctx, opts);
+    return this.present(collection, record, ctx, opts.db);
   }
 
-  async update(idOrName: string, id: string, body: Record<string, unknown>, ctx: RequestContext, db?: Db): Promise<unknown> {
+  async update(
+    idOrName: string,
+    id: string,
+    body: Record<string, unknown>,
+    ctx: RequestContext,
+    opts: WriteOptions = {},
+  ): Promise<unknown> {
     const collection = this.collection(idOrName);
-    const record = await this.writer.update(collection, id, body, ctx, db);
-    return this.present(collection, record, ctx, db);
+    const record = await this.writer.update(collection, id, body, ctx, opts);
+    return this.present(collection, record, ctx, opts.db);
   }
 
   async delete(idOrName: string, id: string, ctx: RequestContext, db?: Db): Promise<void> {

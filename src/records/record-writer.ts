@@ -18,6 +18,12 @@ import { recordToRow, type RecordValues } from "./row-mapping.js";
 import { checkRelations, validateValues } from "./validate-record.js";
 import { deleteWithReferences } from "./delete-references.js";
 
+/** Where a write runs (a batch passes its transaction) and which body keys are form strings. */
+export interface WriteOptions {
+  db?: Db;
+  formKeys?: ReadonlySet<string>;
+}
+
 const actorOf = (ctx: RequestContext) =>
   ctx.auth ? { collectionName: ctx.auth.collection.name, id: ctx.auth.record.id } : null;
 
@@ -39,13 +45,14 @@ export class RecordWriter {
     return db ? fn(db) : this.store.transaction(fn);
   }
 
-  async create(collection: Collection, body: Record<string, unknown>, ctx: RequestContext, db?: Db): Promise<RecordValues> {
+  async create(collection: Collection, body: Record<string, unknown>, ctx: RequestContext, opts: WriteOptions = {}): Promise<RecordValues> {
+    const db = opts.db;
     readOnly(collection);
     const access = accessFor(collection, "create", ctx);
     const zero: Record<string, unknown> = {};
     for (const f of collection.fields) zero[f.name] = fieldType(f).zero(f);
     const isSuperuser = ctx.superuser;
-    const input = applyInput(collection, body, zero as RecordValues, { isSuperuser, isNew: true });
+    const input = applyInput(collection, body, zero as RecordValues, { isSuperuser, isNew: true, ...(opts.formKeys ? { formKeys: opts.formKeys } : {}) });
     const now = nowDate();
     for (const f of collection.fields) {
       if (f.type === "autodate" && f.onCreate) input.values[f.name] = now;
@@ -76,7 +83,14 @@ export class RecordWriter {
     });
   }
 
-  async update(collection: Collection, id: string, body: Record<string, unknown>, ctx: RequestContext, db?: Db): Promise<RecordValues> {
+  async update(
+    collection: Collection,
+    id: string,
+    body: Record<string, unknown>,
+    ctx: RequestContext,
+    opts: WriteOptions = {},
+  ): Promise<RecordValues> {
+    const db = opts.db;
     readOnly(collection);
     const access = accessFor(collection, "update", ctx);
     const isSuperuser = ctx.superuser;
@@ -87,7 +101,7 @@ export class RecordWriter {
         const scope = this.query.scope(collection, requestInfo(ctx, body), current);
         if (!(await this.query.findOne(collection, id, this.query.where([access.rule], scope), tx))) throw notFound();
       }
-      const input = applyInput(collection, body, current, { isSuperuser, isNew: false });
+      const input = applyInput(collection, body, current, { isSuperuser, isNew: false, ...(opts.formKeys ? { formKeys: opts.formKeys } : {}) });
       for (const f of collection.fields) if (f.type === "autodate" && f.onUpdate) input.values[f.name] = nowDate();
       const issues: IssueMap = {
         ...input.issues,

@@ -13,6 +13,6 @@ const PAGE = `<!doctype html>
 
 /** /_/ until the admin UI lands. */
 export function adminPlaceholderRoutes(app: FastifyInstance): void {
+  // With ignoreTrailingSlash, this also answers /_.
   app.get("/_/", async (_req, reply) => reply.type("text/html; charset=utf-8").send(PAGE));
-  app.get("/_", async (_req, reply) => reply.redirect("/_/"));
 }

@@ -4,6 +4,7 @@ import type { RecordService } from "../../records/record-service.js";
 import type { RequestContext } from "../../records/request-context.js";
 import type { Db } from "../../store/store.js";
 import { toApiError } from "../plugins/error-handler.js";
+import { readBody } from "../plugins/multipart-body.js";
 import { contextOf } from "../request-context.js";
 import type { Services } from "../services.js";
 import { objectBody } from "./records.js";
@@ -18,8 +19,7 @@ interface SubRequest {
 
 const RECORD_URL = /^\/api\/collections\/([^/?#]+)\/records(?:\/([^/?#]+))?(?:\?(.*))?$/;
 
-function parseRequests(raw: unknown): SubRequest[] {
-  const body = objectBody(raw);
+function parseRequests(body: Record<string, unknown>): SubRequest[] {
   if (!Array.isArray(body.requests) || body.requests.length === 0) {
     throw badRequest("Failed to process the batch.", { requests: { code: "validation_required", message: "Missing required value." } });
   }
@@ -46,8 +46,8 @@ async function runOne(records: RecordService, sub: SubRequest, base: RequestCont
   const id = m[2] === undefined ? undefined : decodeURIComponent(m[2]);
   const query = Object.fromEntries(new URLSearchParams(m[3] ?? ""));
   const ctx: RequestContext = { ...base, method: sub.method, query };
-  if (sub.method === "POST" && id === undefined) return { status: 200, body: await records.create(collection, sub.body, ctx, tx) };
-  if (sub.method === "PATCH" && id !== undefined) return { status: 200, body: await records.update(collection, id, sub.body, ctx, tx) };
+  if (sub.method === "POST" && id === undefined) return { status: 200, body: await records.create(collection, sub.body, ctx, { db: tx }) };
+  if (sub.method === "PATCH" && id !== undefined) return { status: 200, body: await records.update(collection, id, sub.body, ctx, { db: tx }) };
   if (sub.method === "DELETE" && id !== undefined) {
     await records.delete(collection, id, ctx, tx);
     return { status: 204, body: null };
@@ -56,7 +56,7 @@ async function runOne(records: RecordService, sub: SubRequest, base: RequestCont
     // Upsert: update when the body's id exists, else create.
     const upsertId = typeof sub.body.id === "string" ? sub.body.id : undefined;
     const existing = upsertId ? await records.query.findOne(records.collection(collection), upsertId, undefined, tx) : undefined;
-    const body = existing ? await records.update(collection, upsertId as string, sub.body, ctx, tx) : await records.create(collection, sub.body, ctx, tx);
+    const body = existing ? await records.update(collection, upsertId as string, sub.body, ctx, { db: tx }) : await records.create(collection, sub.body, ctx, { db: tx });
     return { status: 200, body };
   }
   throw badRequest(`Unsupported batch request ${sub.method} ${sub.url.slice(0, 100)}.`);
@@ -65,7 +65,7 @@ async function runOne(records: RecordService, sub: SubRequest, base: RequestCont
 /** POST /api/batch: all sub-requests in one transaction; the first failure rolls back everything. */
 export function batchRoutes(app: FastifyInstance, services: Services): void {
   app.post("/api/batch", async (req) => {
-    const requests = parseRequests(req.body);
+    const requests = parseRequests((await readBody(req, services.config.jsonMaxDepth)).body);
     const ctx = await contextOf(req, services);
     return services.records.transaction(async (tx) => {
       const results: { status: number; body: unknown }[] = [];

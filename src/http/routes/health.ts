@@ -5,6 +5,5 @@ export function healthRoutes(app: FastifyInstance): void {
   const body = JSON.stringify({ code: 200, message: "API is healthy.", data: {} });
   const handler = async (_req: unknown, reply: { type(t: string): { send(b: string): unknown } }) =>
     reply.type("application/json; charset=utf-8").send(body);
-  app.get("/api/health", handler);
-  app.head("/api/health", handler);
+  app.get("/api/health", handler); // Fastify answers HEAD for GET routes itself.
 }

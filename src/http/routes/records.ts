@@ -1,11 +1,12 @@
 import type { FastifyInstance } from "fastify";
 import { badRequest } from "../../errors/api-error.js";
+import { readBody } from "../plugins/multipart-body.js";
 import { contextOf } from "../request-context.js";
 import type { Services } from "../services.js";
 
 type Params = { collection: string; id: string };
 
-/** Body of a write: a JSON object (multipart arrives with the files issue). */
+/** A JSON body that must be an object (routes that take no multipart). */
 export function objectBody(body: unknown): Record<string, unknown> {
   if (body === undefined || body === null) return {};
   if (typeof body !== "object" || Array.isArray(body)) throw badRequest("The request body must be a JSON object.");
@@ -23,13 +24,15 @@ export function recordRoutes(app: FastifyInstance, services: Services): void {
     records.view(req.params.collection, req.params.id, await contextOf(req, services)),
   );
 
-  app.post<{ Params: Params }>(base, async (req) =>
-    records.create(req.params.collection, objectBody(req.body), await contextOf(req, services)),
-  );
+  app.post<{ Params: Params }>(base, async (req) => {
+    const { body, formKeys } = await readBody(req, services.config.jsonMaxDepth);
+    return records.create(req.params.collection, body, await contextOf(req, services), { formKeys });
+  });
 
-  app.patch<{ Params: Params }>(`${base}/:id`, async (req) =>
-    records.update(req.params.collection, req.params.id, objectBody(req.body), await contextOf(req, services)),
-  );
+  app.patch<{ Params: Params }>(`${base}/:id`, async (req) => {
+    const { body, formKeys } = await readBody(req, services.config.jsonMaxDepth);
+    return records.update(req.params.collection, req.params.id, body, await contextOf(req, services), { formKeys });
+  });
 
   app.delete<{ Params: Params }>(`${base}/:id`, async (req, reply) => {
     await records.delete(req.params.collection, req.params.id, await contextOf(req, services));

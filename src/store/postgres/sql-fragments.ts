@@ -5,7 +5,7 @@ const UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
 const LOWER = "abcdefghijklmnopqrstuvwxyz";
 // Same accepted forms as DATE_INPUT in rules/strftime.ts (groups: y, m, d, H, M, S[.fff]).
 const DATE_INPUT =
-  "^(\\d{4})-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])(?:[ T]([01]\\d|2[0-4]):([0-5]\\d)(?::([0-5]\\d(?:\\.\\d+)?))?)?Z?$";
+  "^(\\d{4})-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])(?:[ T]([01]\\d|2[0-3]):([0-5]\\d)(?::([0-5]\\d(?:\\.\\d{1,3})?))?)?Z?$";
 
 const pathParam = (path: JsonPath) => sql`CAST(${path.map(String)} AS text[])`;
 const at = (doc: Sql, path: JsonPath) => sql`(${doc} #> ${pathParam(path)})`;

@@ -11,15 +11,8 @@ const D2 = "[0-9][0-9]";
 const DATE = `${D4}-${D2}-${D2}`;
 // The date shapes strftime accepts elsewhere (see DATE_INPUT in rules/strftime.ts); SQLite itself
 // also reads julian day numbers and 'now', which the other dialects do not, so those are fenced off.
-const DATE_GLOBS = [
-  DATE,
-  `${DATE}Z`,
-  `${DATE}[ T]${D2}:${D2}`,
-  `${DATE}[ T]${D2}:${D2}Z`,
-  `${DATE}[ T]${D2}:${D2}:${D2}`,
-  `${DATE}[ T]${D2}:${D2}:${D2}Z`,
-  `${DATE}[ T]${D2}:${D2}:${D2}.[0-9]*`,
-];
+const TIMES = ["", `[ T]${D2}:${D2}`, `[ T]${D2}:${D2}:${D2}`, ...["", "[0-9]", "[0-9][0-9]"].map((f) => `[ T]${D2}:${D2}:${D2}.[0-9]${f}`)];
+const DATE_GLOBS = TIMES.flatMap((time) => [`${DATE}${time}`, `${DATE}${time}Z`]);
 
 function modifierText(modifier: DateModifier): string {
   if (modifier.kind === "startOf") return `start of ${modifier.unit}`;
@@ -53,10 +46,12 @@ export const sqliteFragments: SqlFragments = {
   jsonSortKey: (doc, path) => sql`json_extract(${doc}, ${jsonPath(path)})`,
   random: () => sql`random()`,
   strftime: (pieces, value, modifiers) => {
-    const isDate = sql.join(
+    const shape = sql.join(
       DATE_GLOBS.map((glob) => sql`${value} GLOB ${glob}`),
       sql` OR `,
     );
+    // SQLite reads hour 24 without rolling the date over; the other dialects refuse it.
+    const isDate = sql`(${shape}) AND (length(${value}) <= 11 OR substr(${value}, 12, 2) <= '23')`;
     const args = [sql`${formatText(pieces)}`, value, ...modifiers.map((m) => sql`${modifierText(m)}`)];
     return sql`(CASE WHEN ${isDate} THEN COALESCE(strftime(${sql.join(args)}), '') ELSE '' END)`;
   },

@@ -1,0 +1,110 @@
+// Reads the .cpuprofile files a `--profile` run leaves behind and prints where the time went:
+// self time (the function itself) and total time (with what it calls), mapped back to src/ lines.
+// Usage: node bench/profile-summary.mjs [dir]   (default: bench/results/profiles)
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { SourceMap } from "node:module";
+import { join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+const TOP = 20;
+// Samples that are not work: waiting for I/O, and the profiler's own bookkeeping.
+const NOT_WORK = new Set(["(idle)", "(program)"]);
+
+function profileFiles(dir) {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return profileFiles(path);
+    return entry.name.endsWith(".cpuprofile") ? [path] : [];
+  });
+}
+
+const sourceMaps = new Map();
+/** dist/x.js:line → src/x.ts:line when a source map is there, else the path relative to the repo. */
+function location({ url, lineNumber, columnNumber }) {
+  if (!url) return "(native)";
+  const file = url.startsWith("file://") ? fileURLToPath(url) : url;
+  if (!sourceMaps.has(file)) {
+    let map = null;
+    try {
+      map = new SourceMap(JSON.parse(readFileSync(`${file}.map`, "utf8")));
+    } catch {
+      // no map: node internals, dependencies
+    }
+    sourceMaps.set(file, map);
+  }
+  const map = sourceMaps.get(file);
+  const entry = map?.findEntry(lineNumber, columnNumber);
+  if (entry?.originalSource) {
+    const source = entry.originalSource.startsWith("file://")
+      ? fileURLToPath(entry.originalSource)
+      : join(file, "..", entry.originalSource);
+    return `${relative(root, source)}:${entry.originalLine + 1}`;
+  }
+  return `${file.startsWith(root) ? relative(root, file) : file}:${lineNumber + 1}`;
+}
+
+/** Where a frame's code lives: a package in node_modules, a folder of src/, or native. */
+function areaOf(url) {
+  if (!url) return "native (GC, I/O, C++ bindings)";
+  if (url.startsWith("node:")) return "node core";
+  const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
+  if (pkg) return `npm ${pkg[1]}`;
+  const own = /\/dist\/([^/]+)/.exec(url);
+  return own ? `backroom src/${own[1]}` : url;
+}
+
+function summarize(file) {
+  const profile = JSON.parse(readFileSync(file, "utf8"));
+  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  const parent = new Map();
+  for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
+  const key = (node) => `${node.callFrame.functionName || "(anonymous)"}  ${location(node.callFrame)}`;
+
+  const self = new Map();
+  const total = new Map();
+  const areas = new Map();
+  let all = 0;
+  profile.samples.forEach((id, i) => {
+    const ms = (profile.timeDeltas[i] ?? 0) / 1000;
+    const node = byId.get(id);
+    if (NOT_WORK.has(node.callFrame.functionName)) return;
+    all += ms;
+    const area = areaOf(node.callFrame.url);
+    areas.set(area, (areas.get(area) ?? 0) + ms);
+    self.set(key(node), (self.get(key(node)) ?? 0) + ms);
+    // Count each function once per sample, however deep it recurses.
+    const seen = new Set();
+    for (let at = id; at !== undefined; at = parent.get(at)) {
+      const k = key(byId.get(at));
+      if (!seen.has(k)) total.set(k, (total.get(k) ?? 0) + ms);
+      seen.add(k);
+    }
+  });
+
+  const print = (title, table, filter = () => true) => {
+    console.log(`  ${title}`);
+    const top = [...table].filter(([k]) => filter(k)).sort((a, b) => b[1] - a[1]);
+    for (const [k, ms] of top.slice(0, TOP)) {
+      console.log(`  ${((ms / all) * 100).toFixed(1).padStart(5)}%  ${k}`);
+    }
+  };
+  console.log(
+    `\n[bench] profile ${relative(root, file)} (${(all / 1000).toFixed(1)} s of CPU work; idle excluded)`,
+  );
+  print("self time by area:", areas);
+  print("self time:", self);
+  // Total time is only telling for our own code; (root) and the event loop are always ~100%.
+  print("total time, Backroom code:", total, (k) => k.includes(" src/"));
+}
+
+export function summarizeProfiles(dir) {
+  const files = profileFiles(dir);
+  if (files.length === 0) console.log(`[bench] no profiles in ${dir}`);
+  for (const file of files) summarize(file);
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  summarizeProfiles(process.argv[2] ?? join(root, "bench/results/profiles"));
+}

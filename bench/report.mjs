@@ -1,0 +1,49 @@
+// The results, as a table for people and as bench/results/latest.json for tools.
+
+import { mkdirSync, writeFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
+
+const RESULTS_DIR = new URL("./results/", import.meta.url);
+
+const round = (value, digits) => (Number.isFinite(value) ? Number(value.toFixed(digits)) : 0);
+
+/** One result row: Backroom and the baseline on the same scenario and store. */
+export function resultRow(name, store, backroom, baseline) {
+  return {
+    name,
+    store,
+    backroom: { rps: Math.round(backroom.rps), p99_ms: round(backroom.p99_ms, 2) },
+    baseline: { rps: Math.round(baseline.rps), p99_ms: round(baseline.p99_ms, 2) },
+    ratio: baseline.rps > 0 ? round(backroom.rps / baseline.rps, 2) : 0,
+  };
+}
+
+export function printTable(rows) {
+  const header = ["scenario", "store", "Backroom req/s", "p99 ms", "baseline req/s", "p99 ms", "ratio"];
+  const lines = rows.map((r) => [
+    r.name,
+    r.store,
+    String(r.backroom.rps),
+    r.backroom.p99_ms.toFixed(2),
+    String(r.baseline.rps),
+    r.baseline.p99_ms.toFixed(2),
+    `${r.ratio.toFixed(2)}×`,
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
+  // Text columns left-aligned, numbers right-aligned.
+  const format = (cells) =>
+    cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ");
+  console.log(`\n${format(header)}`);
+  console.log(widths.map((w) => "-".repeat(w)).join("  "));
+  for (const line of lines) console.log(format(line));
+  console.log("");
+}
+
+/** Writes bench/results/latest.json: {node, cpus, scenarios: [rows]}. */
+export function writeLatest(rows) {
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  const file = new URL("latest.json", RESULTS_DIR);
+  const report = { node: process.version, cpus: availableParallelism(), scenarios: rows };
+  writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+  return file.pathname;
+}

@@ -1,0 +1,78 @@
+import type { Dataset } from "./databases.js";
+
+/** A small hand-written dataset whose expected results are worked out in sql.test.ts. */
+export const FIXED: Dataset = {
+  teams: [
+    { id: "t1", name: "Red" },
+    { id: "t2", name: "Blue" },
+  ],
+  users: [
+    { id: "u1", name: "Ann", email: "ann@x.io", emailVisibility: true, password: "h1", tokenKey: "k1", age: 30, team: "t1" },
+    { id: "u2", name: "bob", email: "bob@x.io", emailVisibility: false, password: "h2", tokenKey: "k2", age: 17, team: "t2" },
+    { id: "u3", name: "", email: "", emailVisibility: false, password: "", tokenKey: "k3", age: 0, team: "" },
+  ],
+  tags: [
+    { id: "g1", name: "news", color: "a", weight: 1 },
+    { id: "g2", name: "Tech", color: "b", weight: 2.5 },
+    { id: "g3", name: "misc", color: "", weight: -1 },
+  ],
+  posts: [
+    {
+      id: "p1",
+      title: "Hello World",
+      views: 10,
+      active: true,
+      status: "a",
+      labels: ["a", "b"],
+      author: "u1",
+      tags: ["g1", "g2"],
+      meta: { a: { b: 1 }, s: "x", n: null, list: [1, 2] },
+      loc: { lon: 2.35, lat: 48.85 },
+      published: "2024-01-05 10:00:00.000Z",
+    },
+    {
+      id: "p2",
+      title: "second_post 100%",
+      views: -2.5,
+      active: false,
+      status: "b",
+      labels: [],
+      author: "u2",
+      tags: ["g3"],
+      meta: null,
+      loc: { lon: 13.4, lat: 52.52 },
+      published: "2023-12-31 23:59:59.999Z",
+    },
+    {
+      id: "p3",
+      title: "",
+      views: 0,
+      active: false,
+      status: "",
+      labels: ["c"],
+      author: "",
+      tags: [],
+      meta: { s: "", b: true },
+      loc: { lon: 0, lat: 0 },
+      published: "",
+    },
+    {
+      id: "p4",
+      title: "Ünïcode ✓ 😀",
+      views: 1e6,
+      active: true,
+      status: "a",
+      labels: ["a"],
+      author: "u1",
+      tags: ["g1"],
+      meta: { s: "Y", n: 5 },
+      loc: { lon: -0.12, lat: 51.5 },
+      published: "2024-02-29 12:30:00.000Z",
+    },
+  ],
+  comments: [
+    { id: "c1", post: "p1", message: "great", votes: 3, author: "u2" },
+    { id: "c2", post: "p1", message: "meh", votes: -1, author: "u1" },
+    { id: "c3", post: "p2", message: "Great!", votes: 0, author: "u1" },
+  ],
+};
