@@ -1,4 +1,6 @@
 import type { FastifyInstance } from "fastify";
+import { AuthEvents } from "./auth/auth-events.js";
+import { Mailer } from "./auth/mail/mailer.js";
 import { bootstrapCollections } from "./collections/bootstrap.js";
 import { CollectionService } from "./collections/collection-service.js";
 import { CollectionRegistry } from "./collections/registry.js";
@@ -6,6 +8,7 @@ import type { Config } from "./config/config.js";
 import { buildHttpServer } from "./http/server.js";
 import type { Services } from "./http/services.js";
 import { RecordService } from "./records/record-service.js";
+import { SettingsService } from "./settings/settings-service.js";
 import { openStore } from "./store/open-store.js";
 
 export interface App {
@@ -26,7 +29,17 @@ export async function openServices(config: Config): Promise<Services> {
     const collections = new CollectionService(store, registry);
     await bootstrapCollections(store, registry, collections);
     const records = new RecordService(store, registry);
-    return { config, store, registry, collections, records };
+    const settings = new SettingsService(store);
+    return {
+      config,
+      store,
+      registry,
+      collections,
+      records,
+      settings,
+      authEvents: new AuthEvents(),
+      mailer: new Mailer(settings),
+    };
   } catch (err) {
     await store.close();
     throw err;
@@ -44,6 +57,7 @@ export async function createApp(config: Config): Promise<App> {
     close: () => {
       closing ??= (async () => {
         await http.close();
+        services.mailer.close();
         await services.store.close();
       })();
       return closing;

@@ -2,9 +2,10 @@
  * Backroom's public API: what hooks, tests and embedding apps import from "backroom".
  * Everything else is internal and may change.
  */
-export { createApp, openServices } from "./app.js";
+
 export type { App } from "./app.js";
-export { loadConfig } from "./config/config.js";
-export type { Config, ConfigInput } from "./config/config.js";
-export { ApiError } from "./errors/api-error.js";
+export { createApp, openServices } from "./app.js";
 export type { Collection, Field, FieldType, Rule } from "./collections/model.js";
+export type { Config, ConfigInput } from "./config/config.js";
+export { loadConfig } from "./config/config.js";
+export { ApiError } from "./errors/api-error.js";

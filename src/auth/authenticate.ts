@@ -21,7 +21,12 @@ export async function authenticate(
   const token = header.startsWith("Bearer ") ? header.slice(7).trim() : header.trim();
   if (token === "" || token.length > 4096) return null;
   const claims = peekClaims(token);
-  if (!claims || claims.type !== "auth" || typeof claims.id !== "string" || typeof claims.collectionId !== "string") {
+  if (
+    !claims ||
+    claims.type !== "auth" ||
+    typeof claims.id !== "string" ||
+    typeof claims.collectionId !== "string"
+  ) {
     return null;
   }
   const collection = registry.get(claims.collectionId);

@@ -64,8 +64,11 @@ export async function verifyToken(
   type: TokenType,
 ): Promise<TokenClaims | null> {
   try {
-    const { payload } = await jwtVerify(token, signingKey(collection, record, type), { algorithms: ["HS256"] });
-    if (payload.type !== type || payload.id !== record.id || payload.collectionId !== collection.id) return null;
+    const { payload } = await jwtVerify(token, signingKey(collection, record, type), {
+      algorithms: ["HS256"],
+    });
+    if (payload.type !== type || payload.id !== record.id || payload.collectionId !== collection.id)
+      return null;
     return payload as unknown as TokenClaims;
   } catch {
     return null;

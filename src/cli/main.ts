@@ -4,13 +4,19 @@ import { migrateCommand } from "./migrate.js";
 import { serveCommand } from "./serve.js";
 import { superuserCommand } from "./superuser.js";
 
-const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
+const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
+  version: string;
+};
 
 /** Options every command that opens a store accepts. */
 export function storeOptions(cmd: Command): Command {
   return cmd
     .addOption(new Option("--dir <path>", "data folder (SQLite file and uploads)").env("BACKROOM_DIR"))
-    .addOption(new Option("--db <url>", "PostgreSQL connection URL (postgres://…) instead of SQLite").env("BACKROOM_DB"))
+    .addOption(
+      new Option("--db <url>", "PostgreSQL connection URL (postgres://…) instead of SQLite").env(
+        "BACKROOM_DB",
+      ),
+    )
     .addOption(new Option("--db-schema <name>", "PostgreSQL schema to use").env("BACKROOM_DB_SCHEMA"));
 }
 
@@ -20,8 +26,7 @@ export async function main(argv: string[]): Promise<number> {
     .description("Backroom: database, API, auth, realtime and logic for your app, in one server.")
     .version(pkg.version, "-v, --version")
     .exitOverride()
-    .configureOutput({ writeErr: (s) => process.stderr.write(s) })
-    .showHelpAfterError("(run with --help for usage)");
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   program.addCommand(serveCommand());
   program.addCommand(superuserCommand());
   program.addCommand(migrateCommand());

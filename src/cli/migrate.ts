@@ -3,8 +3,8 @@ import { join, resolve } from "node:path";
 import { Command } from "commander";
 import { openServices } from "../app.js";
 import { loadConfig } from "../config/config.js";
-import { appliedNames } from "../store/migrations/run-system-migrations.js";
 import { listUserMigrations, migrateDown, migrateUp } from "../migrations/user-migrations.js";
+import { appliedNames } from "../store/migrations/run-system-migrations.js";
 import { storeOptions } from "./main.js";
 
 interface MigrateOptions {
@@ -19,7 +19,11 @@ const migrationsDir = (opts: MigrateOptions) => resolve(opts.migrations ?? "back
 export function migrateCommand(): Command {
   const cmd = new Command("migrate").description("apply, revert, create and list migrations");
   const withStore = (name: string, description: string) =>
-    storeOptions(new Command(name).description(description)).option("--migrations <dir>", "migrations folder", "backroom_migrations");
+    storeOptions(new Command(name).description(description)).option(
+      "--migrations <dir>",
+      "migrations folder",
+      "backroom_migrations",
+    );
 
   cmd.addCommand(
     withStore("up", "apply every pending migration").action(async (opts: MigrateOptions) => {
@@ -49,7 +53,8 @@ export function migrateCommand(): Command {
       .argument("<name>")
       .option("--migrations <dir>", "migrations folder", "backroom_migrations")
       .action((name: string, opts: MigrateOptions) => {
-        if (!/^[A-Za-z0-9_-]{1,80}$/.test(name)) throw new Error(`invalid migration name "${name}" (letters, digits, _ and -)`);
+        if (!/^[A-Za-z0-9_-]{1,80}$/.test(name))
+          throw new Error(`invalid migration name "${name}" (letters, digits, _ and -)`);
         const dir = migrationsDir(opts);
         mkdirSync(dir, { recursive: true });
         const file = join(dir, `${Math.floor(Date.now() / 1000)}_${name}.js`);

@@ -16,7 +16,11 @@ export function serveCommand(): Command {
   return storeOptions(
     new Command("serve")
       .description("start the server")
-      .addOption(new Option("--http <host:port>", "address to listen on (default 127.0.0.1:8090)").env("BACKROOM_HTTP"))
+      .addOption(
+        new Option("--http <host:port>", "address to listen on (default 127.0.0.1:8090)").env(
+          "BACKROOM_HTTP",
+        ),
+      )
       .addOption(new Option("--hooks <dir>", "folder of TypeScript/JavaScript hooks").env("BACKROOM_HOOKS"))
       .option("--dev", "development mode: verbose logs, reload hooks on change"),
   ).action(async (opts: ServeOptions) => {

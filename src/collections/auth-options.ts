@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { defaultTemplates } from "../auth/mail/default-templates.js";
 import type { AuthOptions } from "./model.js";
 
 const TOKEN_KINDS = {
@@ -25,17 +26,29 @@ export function normalizeAuthOptions(
   const options: AuthOptions = {
     authRule: pick("authRule", ""),
     manageRule: pick("manageRule", null),
-    authAlert: pick("authAlert", { enabled: true }),
+    authAlert: pick("authAlert", { enabled: true, emailTemplate: defaultTemplates.authAlertTemplate }),
     oauth2: pick("oauth2", { enabled: false, mappedFields: {}, providers: [] }),
     passwordAuth: pick("passwordAuth", { enabled: true, identityFields: ["email"] }),
     mfa: pick("mfa", { enabled: false, duration: 1800, rule: "" }),
-    otp: pick("otp", { enabled: false, duration: 180, length: 8 }),
+    otp: pick("otp", {
+      enabled: false,
+      duration: 180,
+      length: 8,
+      emailTemplate: defaultTemplates.otpTemplate,
+    }),
+    verificationTemplate: pick("verificationTemplate", defaultTemplates.verificationTemplate),
+    resetPasswordTemplate: pick("resetPasswordTemplate", defaultTemplates.resetPasswordTemplate),
+    confirmEmailChangeTemplate: pick(
+      "confirmEmailChangeTemplate",
+      defaultTemplates.confirmEmailChangeTemplate,
+    ),
     authToken: { duration: superusers ? 86_400 : TOKEN_KINDS.authToken },
   };
   for (const [kind, duration] of Object.entries(TOKEN_KINDS)) {
     const given = (input[kind] ?? {}) as { duration?: unknown };
     const prev = (previous?.[kind] ?? {}) as { duration?: number; secret?: string };
-    const d = typeof given.duration === "number" && given.duration > 0 ? Math.floor(given.duration) : undefined;
+    const d =
+      typeof given.duration === "number" && given.duration > 0 ? Math.floor(given.duration) : undefined;
     options[kind] = {
       duration: d ?? prev.duration ?? (kind === "authToken" && superusers ? 86_400 : duration),
       secret: prev.secret ?? secret(),
@@ -45,6 +58,9 @@ export function normalizeAuthOptions(
 }
 
 /** The secret that signs tokens of a kind for an auth collection. */
-export function tokenSecret(options: AuthOptions, kind: keyof typeof TOKEN_KINDS): { secret: string; duration: number } {
+export function tokenSecret(
+  options: AuthOptions,
+  kind: keyof typeof TOKEN_KINDS,
+): { secret: string; duration: number } {
   return options[kind] as { secret: string; duration: number };
 }

@@ -9,7 +9,11 @@ const USERS_CREATED = "init_users_collection";
  * Collections every store starts with: `_superusers` (always) and `users` (once: a user may
  * delete it, and it must not come back).
  */
-export async function bootstrapCollections(store: Store, registry: CollectionRegistry, service: CollectionService): Promise<void> {
+export async function bootstrapCollections(
+  store: Store,
+  registry: CollectionRegistry,
+  service: CollectionService,
+): Promise<void> {
   if (!registry.get("_superusers")) {
     await service.createSystem({
       name: "_superusers",
@@ -21,7 +25,9 @@ export async function bootstrapCollections(store: Store, registry: CollectionReg
       deleteRule: null,
     });
   }
-  const marker = await sql<{ file: string }>`SELECT file FROM _migrations WHERE file = ${USERS_CREATED}`.execute(store.db);
+  const marker = await sql<{
+    file: string;
+  }>`SELECT file FROM _migrations WHERE file = ${USERS_CREATED}`.execute(store.db);
   if (marker.rows.length > 0) return;
   if (!registry.get("users")) {
     await service.create(
@@ -38,5 +44,7 @@ export async function bootstrapCollections(store: Store, registry: CollectionReg
       null,
     );
   }
-  await sql`INSERT INTO _migrations (file, applied) VALUES (${USERS_CREATED}, ${new Date().toISOString()})`.execute(store.db);
+  await sql`INSERT INTO _migrations (file, applied) VALUES (${USERS_CREATED}, ${new Date().toISOString()})`.execute(
+    store.db,
+  );
 }

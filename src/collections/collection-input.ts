@@ -79,7 +79,12 @@ export function collectionFromInput(input: Input, previous: Collection | undefin
  * Fields are matched to the previous version by id, then by name, so a client that omits ids
  * (or sends fields it read earlier) updates in place instead of dropping data.
  */
-function buildFields(raw: Input[], previous: Collection | undefined, type: CollectionType, issues: IssueMap): Field[] {
+function buildFields(
+  raw: Input[],
+  previous: Collection | undefined,
+  type: CollectionType,
+  issues: IssueMap,
+): Field[] {
   const fieldIssues: IssueMap = {};
   const out: Field[] = [];
   const list = [...raw];
@@ -103,7 +108,11 @@ function buildFields(raw: Input[], previous: Collection | undefined, type: Colle
       previous?.fields.find((f) => !rawField.id && f.name === rawField.name);
     const template = systemFieldsFor(type).find((f) => f.name === rawField.name && !match && !previous);
     const merged: Input = { ...(template ?? {}), ...rawField };
-    merged.id = match?.id ?? (typeof rawField.id === "string" && rawField.id ? rawField.id : newFieldId(String(rawField.type ?? "field")));
+    merged.id =
+      match?.id ??
+      (typeof rawField.id === "string" && rawField.id
+        ? rawField.id
+        : newFieldId(String(rawField.type ?? "field")));
     if (match?.system) {
       merged.system = true;
       merged.name = match.name;
@@ -112,7 +121,9 @@ function buildFields(raw: Input[], previous: Collection | undefined, type: Colle
       merged.system = false;
     }
     if (match && merged.type !== match.type) {
-      fieldIssues[String(i)] = { type: issue("validation_field_type_change", "The field type cannot be changed.") };
+      fieldIssues[String(i)] = {
+        type: issue("validation_field_type_change", "The field type cannot be changed."),
+      };
       return;
     }
     try {

@@ -46,24 +46,40 @@ export class CollectionService {
     if (previous.system) throw badRequest("System collections cannot be deleted.");
     const referrer = this.registry
       .all()
-      .find((c) => c.id !== previous.id && c.fields.some((f) => f.type === "relation" && f.collectionId === previous.id));
+      .find(
+        (c) =>
+          c.id !== previous.id &&
+          c.fields.some((f) => f.type === "relation" && f.collectionId === previous.id),
+      );
     if (referrer) {
-      throw badRequest(`The collection is referenced by a relation field of "${referrer.name}"; remove that field first.`);
+      throw badRequest(
+        `The collection is referenced by a relation field of "${referrer.name}"; remove that field first.`,
+      );
     }
     await this.store.transaction(async (tx) => {
       await applyCollectionDdl(tx, this.store.dialect, previous, undefined);
       await tx.deleteFrom("_collections").where("id", "=", previous.id).execute();
-      await writeAudit(tx, { action: "collection.delete", collectionId: previous.id, collectionName: previous.name, actor });
+      await writeAudit(tx, {
+        action: "collection.delete",
+        collectionId: previous.id,
+        collectionName: previous.name,
+        actor,
+      });
     });
     await this.reloaded();
   }
 
   /** Replaces or merges many collections at once, in one transaction (PocketBase's import). */
-  async import(inputs: Record<string, unknown>[], deleteMissing: boolean, actor: Actor | null): Promise<void> {
+  async import(
+    inputs: Record<string, unknown>[],
+    deleteMissing: boolean,
+    actor: Actor | null,
+  ): Promise<void> {
     await this.store.transaction(async (tx) => {
       const working = new Map(this.registry.all().map((c) => [c.id, c]));
       const lookup = (idOrName: string) =>
-        working.get(idOrName) ?? [...working.values()].find((c) => c.name.toLowerCase() === idOrName.toLowerCase());
+        working.get(idOrName) ??
+        [...working.values()].find((c) => c.name.toLowerCase() === idOrName.toLowerCase());
       const importedIds = new Set<string>();
       for (const input of inputs) {
         const previous =
@@ -76,7 +92,7 @@ export class CollectionService {
       if (deleteMissing) {
         for (const c of [...working.values()]) {
           if (!importedIds.has(c.id) && !c.system) {
-            await this.persist(tx, c, undefined, actor);
+            await this.persist(tx, undefined, c, actor);
             working.delete(c.id);
           }
         }
@@ -99,9 +115,14 @@ export class CollectionService {
     return c;
   }
 
-  private async save(candidate: Collection, previous: Collection | undefined, actor: Actor | null): Promise<Collection> {
+  private async save(
+    candidate: Collection,
+    previous: Collection | undefined,
+    actor: Actor | null,
+  ): Promise<Collection> {
     const lookup = (idOrName: string) => {
-      if (idOrName === candidate.id || idOrName.toLowerCase() === candidate.name.toLowerCase()) return candidate;
+      if (idOrName === candidate.id || idOrName.toLowerCase() === candidate.name.toLowerCase())
+        return candidate;
       const found = this.registry.get(idOrName);
       return found?.id === candidate.id ? candidate : found;
     };
@@ -126,13 +147,26 @@ export class CollectionService {
       const fields = await inferViewFields(tx, c.viewQuery ?? "", lookup);
       c = { ...c, fields };
     }
-    c = { ...c, fields: resolveRelationTargets(c, lookup), indexes: withAuthIndexes(c).map((i) => renameIndexTable(i, c.name)) };
-    validateCollection(c, previous, { getCollection: lookup, others: this.registry.all().filter((o) => o.id !== c.id), frags: this.store.frags });
+    c = {
+      ...c,
+      fields: resolveRelationTargets(c, lookup),
+      indexes: withAuthIndexes(c).map((i) => renameIndexTable(i, c.name)),
+    };
+    validateCollection(c, previous, {
+      getCollection: lookup,
+      others: this.registry.all().filter((o) => o.id !== c.id),
+      frags: this.store.frags,
+    });
     return c;
   }
 
   /** DDL plus the catalogue row plus the audit entry, inside the caller's transaction. */
-  private async persist(tx: Db, c: Collection | undefined, previous: Collection | undefined, actor: Actor | null) {
+  private async persist(
+    tx: Db,
+    c: Collection | undefined,
+    previous: Collection | undefined,
+    actor: Actor | null,
+  ) {
     const target = c ?? previous;
     if (!target) return;
     await applyCollectionDdl(tx, this.store.dialect, previous, c);
@@ -147,7 +181,15 @@ export class CollectionService {
     } else {
       await tx
         .insertInto("_collections")
-        .values({ id: c.id, name: c.name, type: c.type, system: c.system ? 1 : 0, data: JSON.stringify(c), created: c.created, updated: c.updated })
+        .values({
+          id: c.id,
+          name: c.name,
+          type: c.type,
+          system: c.system ? 1 : 0,
+          data: JSON.stringify(c),
+          created: c.created,
+          updated: c.updated,
+        })
         .execute();
     }
     await writeAudit(tx, {
@@ -187,13 +229,20 @@ function withAuthIndexes(c: Collection): string[] {
       }
     });
   const out = [...c.indexes];
-  if (!has("tokenKey")) out.push(`CREATE UNIQUE INDEX \`idx_tokenKey_${suffix}\` ON \`${c.name}\` (\`tokenKey\`)`);
-  if (!has("email")) out.push(`CREATE UNIQUE INDEX \`idx_email_${suffix}\` ON \`${c.name}\` (\`email\`) WHERE \`email\` != ''`);
+  if (!has("tokenKey"))
+    out.push(`CREATE UNIQUE INDEX \`idx_tokenKey_${suffix}\` ON \`${c.name}\` (\`tokenKey\`)`);
+  if (!has("email"))
+    out.push(
+      `CREATE UNIQUE INDEX \`idx_email_${suffix}\` ON \`${c.name}\` (\`email\`) WHERE \`email\` != ''`,
+    );
   return out;
 }
 
 /** Relations may name their target collection; we store its id so a rename cannot break them. */
-function resolveRelationTargets(c: Collection, lookup: (idOrName: string) => Collection | undefined): Collection["fields"] {
+function resolveRelationTargets(
+  c: Collection,
+  lookup: (idOrName: string) => Collection | undefined,
+): Collection["fields"] {
   return c.fields.map((f) => {
     if (f.type !== "relation" || f.collectionId === "") return f;
     const target = lookup(f.collectionId);

@@ -3,7 +3,9 @@ import { formatIndex, parseIndex } from "./index-definition.js";
 
 describe("index definitions", () => {
   it("parses PocketBase-style index text with quoting, order, collation and a partial condition", () => {
-    const def = parseIndex("CREATE UNIQUE INDEX IF NOT EXISTS `idx_email` ON `users` (`email` COLLATE NOCASE DESC, name) WHERE email != ''");
+    const def = parseIndex(
+      "CREATE UNIQUE INDEX IF NOT EXISTS `idx_email` ON `users` (`email` COLLATE NOCASE DESC, name) WHERE email != ''",
+    );
     expect(def).toEqual({
       unique: true,
       name: "idx_email",
@@ -15,7 +17,9 @@ describe("index definitions", () => {
         { kind: "string", value: "" },
       ],
     });
-    expect(formatIndex(def)).toBe("CREATE UNIQUE INDEX `idx_email` ON `users` (`email` COLLATE NOCASE DESC, `name`) WHERE `email` != ''");
+    expect(formatIndex(def)).toBe(
+      "CREATE UNIQUE INDEX `idx_email` ON `users` (`email` COLLATE NOCASE DESC, `name`) WHERE `email` != ''",
+    );
   });
 
   it.each([

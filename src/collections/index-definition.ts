@@ -92,7 +92,8 @@ export function parseIndex(src: string): IndexDefinition {
     for (; i < t.length; i++) {
       const token = whereToken(t[i] as string);
       // A name followed by "(" would be a function call: only columns and literals are allowed.
-      if (token.kind === "paren" && token.value === "(" && where.at(-1)?.kind === "ident") throw invalid("functions are not allowed in WHERE");
+      if (token.kind === "paren" && token.value === "(" && where.at(-1)?.kind === "ident")
+        throw invalid("functions are not allowed in WHERE");
       where.push(token);
     }
     if (where.length === 0) throw invalid("empty WHERE");

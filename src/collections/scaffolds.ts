@@ -1,5 +1,5 @@
-import { collectionToApi } from "./collection-json.js";
 import { collectionFromInput } from "./collection-input.js";
+import { collectionToApi } from "./collection-json.js";
 
 /** Empty collections of each type with their default fields and options (for admin forms). */
 export function scaffolds(): Record<string, unknown> {

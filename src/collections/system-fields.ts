@@ -21,7 +21,15 @@ export function systemFieldsFor(type: CollectionType): Record<string, unknown>[]
   if (type === "base") return [id];
   return [
     id,
-    { id: "password901924565", name: "password", type: "password", system: true, hidden: true, required: true, min: 8 },
+    {
+      id: "password901924565",
+      name: "password",
+      type: "password",
+      system: true,
+      hidden: true,
+      required: true,
+      min: 8,
+    },
     {
       id: "text2504183744",
       name: "tokenKey",
@@ -47,7 +55,14 @@ export function timestampFields(): Record<string, unknown>[] {
   ];
 }
 
-export const SYSTEM_FIELD_NAMES = new Set(["id", "password", "tokenKey", "email", "emailVisibility", "verified"]);
+export const SYSTEM_FIELD_NAMES = new Set([
+  "id",
+  "password",
+  "tokenKey",
+  "email",
+  "emailVisibility",
+  "verified",
+]);
 
 export function isAuthSystemField(field: Field): boolean {
   return field.system && SYSTEM_FIELD_NAMES.has(field.name);

@@ -20,18 +20,20 @@ export interface ValidationContext {
 }
 
 /** Checks a candidate collection against the others; throws one ApiError listing every problem. */
-export function validateCollection(c: Collection, previous: Collection | undefined, ctx: ValidationContext): void {
+export function validateCollection(
+  c: Collection,
+  previous: Collection | undefined,
+  ctx: ValidationContext,
+): void {
   const issues: IssueMap = {};
   if (!NAME.test(c.name)) {
     issues.name = issue("validation_invalid_name", "Use 1–100 letters, digits and underscores.");
-  } else if (
-    RESERVED_COLLECTION_NAMES.has(c.name.toLowerCase()) ||
-    (c.name.startsWith("_") && !c.system)
-  ) {
+  } else if (RESERVED_COLLECTION_NAMES.has(c.name.toLowerCase()) || (c.name.startsWith("_") && !c.system)) {
     issues.name = issue("validation_reserved_name", "The name is reserved for Backroom's own tables.");
   } else {
     const lower = c.name.toLowerCase();
-    if (ctx.others.some((o) => o.name.toLowerCase() === lower)) issues.name = issue("validation_collection_name_exists", "The name is already taken.");
+    if (ctx.others.some((o) => o.name.toLowerCase() === lower))
+      issues.name = issue("validation_collection_name_exists", "The name is already taken.");
   }
   if (previous?.system && previous.name !== c.name) {
     issues.name = issue("validation_system_collection_rename", "System collections cannot be renamed.");
@@ -42,9 +44,12 @@ export function validateCollection(c: Collection, previous: Collection | undefin
   c.fields.forEach((f, i) => {
     const key = f.name.toLowerCase();
     let problem: IssueMap | undefined;
-    if (!NAME.test(f.name)) problem = { name: issue("validation_invalid_name", "Use 1–100 letters, digits and underscores.") };
-    else if (RESERVED_FIELD_NAMES.has(f.name)) problem = { name: issue("validation_reserved_name", "The name is reserved.") };
-    else if (seen.has(key)) problem = { name: issue("validation_duplicated_name", "Field names must be unique.") };
+    if (!NAME.test(f.name))
+      problem = { name: issue("validation_invalid_name", "Use 1–100 letters, digits and underscores.") };
+    else if (RESERVED_FIELD_NAMES.has(f.name))
+      problem = { name: issue("validation_reserved_name", "The name is reserved.") };
+    else if (seen.has(key))
+      problem = { name: issue("validation_duplicated_name", "Field names must be unique.") };
     seen.add(key);
     const optionIssues = fieldType(f).validateOptions(f, { collection: c, getCollection: ctx.getCollection });
     if (Object.keys(optionIssues).length > 0) problem = { ...optionIssues, ...problem };
@@ -53,7 +58,10 @@ export function validateCollection(c: Collection, previous: Collection | undefin
   if (previous) {
     for (const old of previous.fields) {
       if (old.system && !c.fields.some((f) => f.id === old.id)) {
-        fieldIssues[old.name] = issue("validation_system_field_remove", `System field "${old.name}" cannot be removed.`);
+        fieldIssues[old.name] = issue(
+          "validation_system_field_remove",
+          `System field "${old.name}" cannot be removed.`,
+        );
       }
     }
   }
@@ -62,7 +70,8 @@ export function validateCollection(c: Collection, previous: Collection | undefin
   }
   if (Object.keys(fieldIssues).length > 0) issues.fields = fieldIssues;
 
-  if (c.type === "view" && !c.viewQuery?.trim()) issues.viewQuery = issue("validation_required", "Missing required value.");
+  if (c.type === "view" && !c.viewQuery?.trim())
+    issues.viewQuery = issue("validation_required", "Missing required value.");
 
   for (const key of RULE_KEYS) checkRule(c, key, c[key], issues, ctx);
   if (c.auth) {
@@ -76,12 +85,19 @@ export function validateCollection(c: Collection, previous: Collection | undefin
   if (Object.keys(issues).length > 0) throw new ApiError(400, "Failed to save the collection.", issues);
 }
 
-function checkRule(c: Collection, key: string, rule: string | null, issues: IssueMap, ctx: ValidationContext): void {
-  if (rule === null || rule.trim() === "") return;
+function checkRule(
+  c: Collection,
+  key: string,
+  rule: string | null,
+  issues: IssueMap,
+  ctx: ValidationContext,
+): void {
+  if (rule === null) return;
   if (c.type === "view" && ["createRule", "updateRule", "deleteRule"].includes(key)) {
     issues[key] = issue("validation_view_rule", "View collections are read-only; this rule must be null.");
     return;
   }
+  if (rule.trim() === "") return;
   try {
     // Compiling against a superuser scope checks every field path and macro without real request data.
     compileFilter(
@@ -89,7 +105,15 @@ function checkRule(c: Collection, key: string, rule: string | null, issues: Issu
       {
         collection: c,
         getCollection: ctx.getCollection,
-        request: { auth: null, body: {}, query: {}, headers: {}, method: "GET", context: "default", isSuperuser: true },
+        request: {
+          auth: null,
+          body: {},
+          query: {},
+          headers: {},
+          method: "GET",
+          context: "default",
+          isSuperuser: true,
+        },
       },
       ctx.frags,
       "r",
@@ -109,10 +133,15 @@ function checkIndexes(c: Collection): IssueMap | undefined {
       if (names.has(def.name.toLowerCase())) throw new Error(`duplicate index name "${def.name}"`);
       names.add(def.name.toLowerCase());
       if (c.type === "view") throw new Error("view collections cannot have indexes");
-      for (const col of def.columns) if (!columns.has(col.name)) throw new Error(`unknown column "${col.name}"`);
-      for (const t of def.where) if (t.kind === "ident" && !columns.has(t.value)) throw new Error(`unknown column "${t.value}"`);
+      for (const col of def.columns)
+        if (!columns.has(col.name)) throw new Error(`unknown column "${col.name}"`);
+      for (const t of def.where)
+        if (t.kind === "ident" && !columns.has(t.value)) throw new Error(`unknown column "${t.value}"`);
     } catch (err) {
-      out[String(i)] = issue("validation_invalid_index", err instanceof Error ? err.message : "Invalid index.");
+      out[String(i)] = issue(
+        "validation_invalid_index",
+        err instanceof Error ? err.message : "Invalid index.",
+      );
     }
   });
   return Object.keys(out).length ? out : undefined;

@@ -3,6 +3,7 @@ import { badRequest } from "../errors/api-error.js";
 import type { Db } from "../store/store.js";
 import { normalizeField } from "./fields/index.js";
 import type { Collection, Field } from "./model.js";
+import { systemFieldsFor } from "./system-fields.js";
 
 const FROM_TABLES = /\b(?:from|join)\s+[`"[]?([A-Za-z_][A-Za-z0-9_]*)/gi;
 
@@ -17,7 +18,8 @@ export async function inferViewFields(
   getCollection: (idOrName: string) => Collection | undefined,
 ): Promise<Field[]> {
   const trimmed = query.trim().replace(/;\s*$/, "");
-  if (!/^(select|with)\b/i.test(trimmed)) throw badRequest("The view query must be a single SELECT statement.");
+  if (!/^(select|with)\b/i.test(trimmed))
+    throw badRequest("The view query must be a single SELECT statement.");
   if (trimmed.length > 10_000) throw badRequest("The view query is too long.");
   let columns: string[];
   try {
@@ -32,10 +34,9 @@ export async function inferViewFields(
     .filter((c): c is Collection => c !== undefined);
   return columns.map((name) => {
     const source = sources.flatMap((c) => c.fields).find((f) => f.name === name);
-    if (name === "id") {
-      return normalizeField({ id: "text3208210256", name: "id", type: "text", system: true, primaryKey: true, required: true });
-    }
-    if (source) return normalizeField({ ...source, id: `_clone_${source.id}`, system: false, required: false });
+    if (name === "id") return normalizeField(systemFieldsFor("base")[0] as Record<string, unknown>);
+    if (source)
+      return normalizeField({ ...source, id: `_clone_${source.id}`, system: false, required: false });
     return normalizeField({ id: `json_${name}`.slice(0, 60), name, type: "json" });
   });
 }
@@ -45,7 +46,9 @@ export async function inferViewFields(
  * (all-NULL) row whose keys are the columns. The bound LIMIT forces a single statement.
  */
 async function probeColumns(db: Db, query: string): Promise<string[]> {
-  const probe = sql<Record<string, unknown>>`SELECT v.* FROM (SELECT 1 AS probe) AS p LEFT JOIN (${sql.raw(query)}) AS v ON TRUE LIMIT ${1}`;
+  const probe = sql<
+    Record<string, unknown>
+  >`SELECT v.* FROM (SELECT 1 AS probe) AS p LEFT JOIN (${sql.raw(query)}) AS v ON TRUE LIMIT ${1}`;
   const result = await db.executeQuery(probe.compile(db));
   return Object.keys(result.rows[0] ?? {});
 }

@@ -12,7 +12,10 @@ describe("configuration", () => {
   });
 
   it("takes flags over environment variables", () => {
-    const c = loadConfig({ http: "0.0.0.0:9000" }, { BACKROOM_HTTP: "127.0.0.1:1", BACKROOM_DB: "postgres://u@h/db" });
+    const c = loadConfig(
+      { http: "0.0.0.0:9000" },
+      { BACKROOM_HTTP: "127.0.0.1:1", BACKROOM_DB: "postgres://u@h/db" },
+    );
     expect(c.port).toBe(9000);
     expect(c.host).toBe("0.0.0.0");
     expect(c.store).toEqual({ kind: "postgres", url: "postgres://u@h/db" });

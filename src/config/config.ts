@@ -33,7 +33,8 @@ export class ConfigError extends Error {}
 export function parseHttpAddress(value: string): { host: string; port: number } {
   const m = /^(?:\[?([^\]]*?)\]?:)?(\d{1,5})$/.exec(value.trim());
   const port = m ? Number(m[2]) : Number.NaN;
-  if (!m || port < 0 || port > 65535) throw new ConfigError(`invalid --http address "${value}" (expected host:port)`);
+  if (!m || port < 0 || port > 65535)
+    throw new ConfigError(`invalid --http address "${value}" (expected host:port)`);
   return { host: m[1] || "127.0.0.1", port };
 }
 
@@ -44,7 +45,8 @@ export function loadConfig(input: ConfigInput, env: NodeJS.ProcessEnv = process.
   const db = input.db ?? env.BACKROOM_DB;
   let store: StoreConfig;
   if (db) {
-    if (!/^postgres(ql)?:\/\//.test(db)) throw new ConfigError(`invalid --db "${db.split("@").pop()}" (expected postgres://…)`);
+    if (!/^postgres(ql)?:\/\//.test(db))
+      throw new ConfigError(`invalid --db "${db.split("@").pop()}" (expected postgres://…)`);
     const schema = input.dbSchema ?? env.BACKROOM_DB_SCHEMA;
     store = { kind: "postgres", url: db, ...(schema ? { schema } : {}) };
   } else {

@@ -32,8 +32,10 @@ export class ApiError extends Error {
   }
 }
 
-export const badRequest = (message = "Something went wrong while processing your request.", data: IssueMap = {}) =>
-  new ApiError(400, message, data);
+export const badRequest = (
+  message = "Something went wrong while processing your request.",
+  data: IssueMap = {},
+) => new ApiError(400, message, data);
 export const unauthorized = (message = "The request requires valid authorization token.") =>
   new ApiError(401, message);
 export const forbidden = (message = "You are not allowed to perform this request.") =>

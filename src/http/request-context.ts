@@ -31,16 +31,20 @@ export function contextOf(request: FastifyRequest, services: Services): Promise<
   let ctx = contexts.get(request);
   if (!ctx) {
     ctx = (async () => {
-      const auth = await authenticate(request.headers.authorization, services.registry, services.records.query);
+      const auth = await authenticate(
+        request.headers.authorization,
+        services.registry,
+        services.records.query,
+      );
       return {
-      auth,
-      superuser: auth?.isSuperuser ?? false,
-      query: flatQuery(request.query),
-      headers: ruleHeaders(request.headers),
-      method: request.method,
-      context: "default",
-      requestId: String(request.id),
-      ip: request.ip,
+        auth,
+        superuser: auth?.isSuperuser ?? false,
+        query: flatQuery(request.query),
+        headers: ruleHeaders(request.headers),
+        method: request.method,
+        context: "default",
+        requestId: String(request.id),
+        ip: request.ip,
       };
     })();
     contexts.set(request, ctx);

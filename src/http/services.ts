@@ -1,7 +1,10 @@
+import type { AuthEvents } from "../auth/auth-events.js";
+import type { Mailer } from "../auth/mail/mailer.js";
 import type { CollectionService } from "../collections/collection-service.js";
 import type { CollectionRegistry } from "../collections/registry.js";
 import type { Config } from "../config/config.js";
 import type { RecordService } from "../records/record-service.js";
+import type { SettingsService } from "../settings/settings-service.js";
 import type { Store } from "../store/store.js";
 
 /** What route handlers can reach: the app's services, built once in app.ts. */
@@ -11,4 +14,7 @@ export interface Services {
   registry: CollectionRegistry;
   collections: CollectionService;
   records: RecordService;
+  settings: SettingsService;
+  authEvents: AuthEvents;
+  mailer: Mailer;
 }

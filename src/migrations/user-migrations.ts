@@ -38,7 +38,11 @@ async function load(m: UserMigration): Promise<MigrationModule> {
   return (await import(pathToFileURL(m.file).href)) as MigrationModule;
 }
 
-const api = (s: Services): MigrationApi => ({ collections: s.collections, records: s.records, db: s.store.db });
+const api = (s: Services): MigrationApi => ({
+  collections: s.collections,
+  records: s.records,
+  db: s.store.db,
+});
 
 export async function migrateUp(services: Services, dir: string): Promise<string[]> {
   const applied = new Set(await appliedNames(services.store.db));
@@ -48,7 +52,9 @@ export async function migrateUp(services: Services, dir: string): Promise<string
     const mod = await load(m);
     if (typeof mod.up !== "function") throw new Error(`${m.name}: no exported up() function`);
     await mod.up(api(services));
-    await sql`INSERT INTO _migrations (file, applied) VALUES (${m.name}, ${new Date().toISOString()})`.execute(services.store.db);
+    await sql`INSERT INTO _migrations (file, applied) VALUES (${m.name}, ${new Date().toISOString()})`.execute(
+      services.store.db,
+    );
     done.push(m.name);
   }
   return done;

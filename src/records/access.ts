@@ -8,7 +8,13 @@ export type Operation = "list" | "view" | "create" | "update" | "delete";
 /** How an operation is allowed: to everyone, or to rows that match a rule. */
 export type Access = { kind: "all" } | { kind: "filter"; rule: Expr };
 
-const ruleKey = { list: "listRule", view: "viewRule", create: "createRule", update: "updateRule", delete: "deleteRule" } as const;
+const ruleKey = {
+  list: "listRule",
+  view: "viewRule",
+  create: "createRule",
+  update: "updateRule",
+  delete: "deleteRule",
+} as const;
 
 /**
  * Applies PocketBase's rule semantics: superusers pass; `null` is superusers only (403);

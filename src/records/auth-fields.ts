@@ -1,7 +1,7 @@
+import { hashPassword, verifyPassword } from "../auth/passwords.js";
 import { generateFromPattern } from "../collections/fields/index.js";
 import type { Collection } from "../collections/model.js";
 import { type IssueMap, issue } from "../errors/api-error.js";
-import { hashPassword, verifyPassword } from "../auth/passwords.js";
 import type { AppliedInput } from "./record-input.js";
 import type { RequestContext } from "./request-context.js";
 import type { RecordValues } from "./row-mapping.js";

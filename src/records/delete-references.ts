@@ -1,13 +1,13 @@
 import { sql } from "kysely";
+import { fieldType } from "../collections/fields/index.js";
 import type { Collection, RelationField } from "../collections/model.js";
 import { isMultiValued } from "../collections/model.js";
 import type { CollectionRegistry } from "../collections/registry.js";
 import { badRequest } from "../errors/api-error.js";
 import type { Db, Store } from "../store/store.js";
-import { fieldType } from "../collections/fields/index.js";
 import type { RecordQuery } from "./record-query.js";
-import type { RecordValues } from "./row-mapping.js";
 import { SYSTEM_REQUEST } from "./request-context.js";
+import type { RecordValues } from "./row-mapping.js";
 
 type OnDeleted = (collection: Collection, record: RecordValues) => Promise<void>;
 
@@ -43,7 +43,9 @@ export async function deleteWithReferences(
         const current = referrer[field.name];
         const next = Array.isArray(current) ? current.filter((id) => id !== record.id) : "";
         if (field.required && (Array.isArray(next) ? next.length === 0 : next === "")) {
-          throw badRequest(`The record is still referenced by the required relation "${other.name}.${field.name}".`);
+          throw badRequest(
+            `The record is still referenced by the required relation "${other.name}.${field.name}".`,
+          );
         }
         await tx
           .updateTable(other.name)
@@ -58,12 +60,25 @@ export async function deleteWithReferences(
 }
 
 /** Referencing records, found with the rule language so the dialect's JSON handling stays in store/. */
-async function findReferrers(tx: Db, query: RecordQuery, other: Collection, field: RelationField, id: string) {
+async function findReferrers(
+  tx: Db,
+  query: RecordQuery,
+  other: Collection,
+  field: RelationField,
+  id: string,
+) {
   const scope = query.scope(other, SYSTEM_REQUEST);
   const operator = isMultiValued(field) ? "?=" : "=";
   const where = query.filterSql(other, `${field.name} ${operator} ${quoteLiteral(id)}`, scope);
-  const rows = await sql<Record<string, unknown>>`SELECT r.id FROM ${sql.table(other.name)} AS r WHERE ${where}`.execute(tx);
-  return query.findMany(other, rows.rows.map((r) => String(r.id)), undefined, tx);
+  const rows = await sql<
+    Record<string, unknown>
+  >`SELECT r.id FROM ${sql.table(other.name)} AS r WHERE ${where}`.execute(tx);
+  return query.findMany(
+    other,
+    rows.rows.map((r) => String(r.id)),
+    undefined,
+    tx,
+  );
 }
 
 export function quoteLiteral(value: string): string {

@@ -21,9 +21,13 @@ type ExpandTree = Map<string, ExpandTree>;
 /** `author,comments_via_post.author` → a tree of relation names. */
 export function parseExpand(expand: string): ExpandTree {
   const root: ExpandTree = new Map();
-  for (const path of expand.split(",").map((p) => p.trim()).filter(Boolean)) {
+  for (const path of expand
+    .split(",")
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const parts = path.split(".");
-    if (parts.length > MAX_EXPAND_DEPTH) throw badRequest(`Expand paths may be at most ${MAX_EXPAND_DEPTH} levels deep.`);
+    if (parts.length > MAX_EXPAND_DEPTH)
+      throw badRequest(`Expand paths may be at most ${MAX_EXPAND_DEPTH} levels deep.`);
     let node = root;
     for (const part of parts) {
       if (!/^[A-Za-z0-9_]+$/.test(part)) throw badRequest(`Invalid expand path "${path}".`);
@@ -60,7 +64,9 @@ export async function serializeWithExpand(
       const serialized = await serializeWithExpand(deps, target, related, subtree, ctx);
       const byId = new Map(serialized.map((s, i) => [related[i]?.id, s]));
       records.forEach((r, i) => {
-        const found = idsOf(r[name]).map((id) => byId.get(id)).filter((v) => v !== undefined);
+        const found = idsOf(r[name])
+          .map((id) => byId.get(id))
+          .filter((v) => v !== undefined);
         if (found.length === 0) return;
         (expands[i] as Record<string, unknown>)[name] = isMultiValued(relation) ? found : found[0];
       });
@@ -71,10 +77,19 @@ export async function serializeWithExpand(
     const source = deps.registry.get(back[1] as string);
     const field = source?.fields.find((f) => f.name === back[2]);
     if (!source || field?.type !== "relation" || field.collectionId !== collection.id) continue;
-    const referrers = await fetchReferrers(deps, source, field.name, isMultiValued(field), records.map((r) => r.id), ctx);
+    const referrers = await fetchReferrers(
+      deps,
+      source,
+      field.name,
+      isMultiValued(field),
+      records.map((r) => r.id),
+      ctx,
+    );
     const serialized = await serializeWithExpand(deps, source, referrers, subtree, ctx);
     records.forEach((r, i) => {
-      const mine = serialized.filter((_, j) => idsOf((referrers[j] as RecordValues)[field.name]).includes(r.id));
+      const mine = serialized.filter((_, j) =>
+        idsOf((referrers[j] as RecordValues)[field.name]).includes(r.id),
+      );
       if (mine.length > 0) (expands[i] as Record<string, unknown>)[name] = mine;
     });
   }
@@ -130,9 +145,15 @@ async function fetchReferrers(
   const op = multi ? "?=" : "=";
   const out: RecordValues[] = [];
   for (let i = 0; i < ids.length && out.length < MAX_BACK_RELATIONS; i += BACK_CHUNK) {
-    const match = ids.slice(i, i + BACK_CHUNK).map((id) => `${fieldName} ${op} ${quoteLiteral(id)}`).join(" || ");
+    const match = ids
+      .slice(i, i + BACK_CHUNK)
+      .map((id) => `${fieldName} ${op} ${quoteLiteral(id)}`)
+      .join(" || ");
     const where = deps.query.where(access.kind === "filter" ? [access.rule] : [], scope);
-    const combined = deps.query.filterSql(source, `(${match})`, { ...scope, request: { ...scope.request, isSuperuser: true } });
+    const combined = deps.query.filterSql(source, `(${match})`, {
+      ...scope,
+      request: { ...scope.request, isSuperuser: true },
+    });
     out.push(
       ...(await deps.query.list(source, {
         where: deps.query.and([combined, where]),

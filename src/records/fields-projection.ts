@@ -12,7 +12,11 @@ const EXCERPT = /^([A-Za-z0-9_*]+):excerpt\((\d+)(?:,\s*(true|false))?\)$/;
 export function parseFields(fields: string): Projection | undefined {
   if (fields.trim() === "") return undefined;
   const root: Projection = { all: false, keys: new Map() };
-  for (const raw of fields.split(",").map((f) => f.trim()).filter(Boolean)) {
+  // Commas inside `:excerpt(…)` belong to the modifier, not the list.
+  for (const raw of fields
+    .split(/,(?![^(]*\))/)
+    .map((f) => f.trim())
+    .filter(Boolean)) {
     const parts = raw.split(".");
     if (parts.length > 8) throw badRequest(`Invalid fields path "${raw}".`);
     let node = root;

@@ -24,7 +24,8 @@ function positiveInt(value: string | undefined, fallback: number, name: string):
 export function parseListParams(query: Record<string, string>): ListParams {
   const perPage = positiveInt(query.perPage, 30, "perPage");
   const filter = query.filter ?? "";
-  if (filter.length > MAX_FILTER_LENGTH) throw badRequest(`The filter is longer than ${MAX_FILTER_LENGTH} characters.`);
+  if (filter.length > MAX_FILTER_LENGTH)
+    throw badRequest(`The filter is longer than ${MAX_FILTER_LENGTH} characters.`);
   return {
     page: positiveInt(query.page, 1, "page"),
     perPage: Math.min(perPage, MAX_PER_PAGE),

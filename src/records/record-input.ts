@@ -1,5 +1,5 @@
-import { fieldType } from "../collections/fields/index.js";
 import type { Modifier } from "../collections/fields/field-type.js";
+import { fieldType } from "../collections/fields/index.js";
 import type { Collection, Field } from "../collections/model.js";
 import { type IssueMap, issue } from "../errors/api-error.js";
 import type { RecordValues } from "./row-mapping.js";
@@ -38,7 +38,10 @@ export function applyInput(
   const byName = new Map(collection.fields.map((f) => [f.name, f]));
 
   // Plain assignments first, then modifiers, so `{"tags": [...], "tags+": "x"}` is well defined.
-  const keys = Object.keys(body).sort((a, b) => Number(splitModifier(a).modifier !== undefined) - Number(splitModifier(b).modifier !== undefined));
+  const keys = Object.keys(body).sort(
+    (a, b) =>
+      Number(splitModifier(a).modifier !== undefined) - Number(splitModifier(b).modifier !== undefined),
+  );
   for (const key of keys) {
     const { name, modifier } = splitModifier(key);
     const field = byName.get(name);
@@ -47,7 +50,10 @@ export function applyInput(
     const value = def.coerce(field, body[key], opts.formKeys?.has(key) ? "form" : "json");
     if (modifier) {
       if (!def.applyModifier) {
-        issues[name] = issue("validation_invalid_modifier", `The "${key}" modifier is not supported by ${field.type} fields.`);
+        issues[name] = issue(
+          "validation_invalid_modifier",
+          `The "${key}" modifier is not supported by ${field.type} fields.`,
+        );
         continue;
       }
       values[name] = def.applyModifier(field, values[name], modifier, value);
@@ -62,6 +68,7 @@ export function applyInput(
 function writable(field: Field, opts: { isSuperuser: boolean; isNew: boolean }): boolean {
   if (field.type === "autodate") return false;
   if (field.name === "id") return opts.isNew;
-  if (field.name === "tokenKey") return opts.isSuperuser;
+  // Only those who manage accounts may mark them verified or set raw token keys.
+  if (field.name === "tokenKey" || field.name === "verified") return opts.isSuperuser;
   return true;
 }

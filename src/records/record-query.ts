@@ -1,9 +1,16 @@
 import { type RawBuilder, sql } from "kysely";
 import type { Collection } from "../collections/model.js";
-import { compileFilter, compileSort, type Expr, parseFilter, type RequestInfo, type RuleScope } from "../rules/index.js";
-import type { Db, Store } from "../store/store.js";
 import type { CollectionRegistry } from "../collections/registry.js";
-import { rowToRecord, type RecordValues } from "./row-mapping.js";
+import {
+  compileFilter,
+  compileSort,
+  type Expr,
+  parseFilter,
+  type RequestInfo,
+  type RuleScope,
+} from "../rules/index.js";
+import type { Db, Store } from "../store/store.js";
+import { type RecordValues, rowToRecord } from "./row-mapping.js";
 
 const TRUE = sql`1 = 1`;
 export const ALIAS = "r";
@@ -19,11 +26,22 @@ export class RecordQuery {
   ) {}
 
   scope(collection: Collection, request: RequestInfo, current?: Record<string, unknown>): RuleScope {
-    return { collection, getCollection: (x: string) => this.registry.get(x), request, ...(current ? { current } : {}) };
+    return {
+      collection,
+      getCollection: (x: string) => this.registry.get(x),
+      request,
+      ...(current ? { current } : {}),
+    };
   }
 
+  /** Compiles collection rules: written by superusers, so they may read hidden fields (not so user filters). */
   where(exprs: (Expr | undefined)[], scope: RuleScope): RawBuilder<unknown> {
-    return this.and(exprs.filter((e): e is Expr => e !== undefined).map((e) => compileFilter(e, scope, this.store.frags, ALIAS)));
+    const ruleScope = { ...scope, allowHiddenFields: true };
+    return this.and(
+      exprs
+        .filter((e): e is Expr => e !== undefined)
+        .map((e) => compileFilter(e, ruleScope, this.store.frags, ALIAS)),
+    );
   }
 
   and(parts: RawBuilder<unknown>[]): RawBuilder<unknown> {
@@ -33,30 +51,65 @@ export class RecordQuery {
 
   async list(
     collection: Collection,
-    opts: { where: RawBuilder<unknown>; sort: string; scope: RuleScope; limit: number; offset: number; db?: Db },
+    opts: {
+      where: RawBuilder<unknown>;
+      sort: string;
+      scope: RuleScope;
+      limit: number;
+      offset: number;
+      db?: Db;
+    },
   ): Promise<RecordValues[]> {
     const order = this.orderBy(collection, opts.sort, opts.scope);
     const db = opts.db ?? this.store.db;
-    const result = await sql<Record<string, unknown>>`SELECT ${sql.ref(ALIAS)}.* FROM ${sql.table(collection.name)} AS ${sql.ref(ALIAS)} WHERE ${opts.where}${order} LIMIT ${opts.limit} OFFSET ${opts.offset}`.execute(db);
+    const result = await sql<
+      Record<string, unknown>
+    >`SELECT ${sql.ref(ALIAS)}.* FROM ${sql.table(collection.name)} AS ${sql.ref(ALIAS)} WHERE ${opts.where}${order} LIMIT ${opts.limit} OFFSET ${opts.offset}`.execute(
+      db,
+    );
     return result.rows.map((row) => rowToRecord(collection, row, this.store.dialect));
   }
 
   async count(collection: Collection, where: RawBuilder<unknown>, db: Db = this.store.db): Promise<number> {
-    const result = await sql<{ n: number }>`SELECT COUNT(*) AS n FROM ${sql.table(collection.name)} AS ${sql.ref(ALIAS)} WHERE ${where}`.execute(db);
+    const result = await sql<{
+      n: number;
+    }>`SELECT COUNT(*) AS n FROM ${sql.table(collection.name)} AS ${sql.ref(ALIAS)} WHERE ${where}`.execute(
+      db,
+    );
     return Number(result.rows[0]?.n ?? 0);
   }
 
   /** One record by id, if it matches `where` (a rule, or TRUE). */
-  async findOne(collection: Collection, id: string, where: RawBuilder<unknown> = TRUE, db: Db = this.store.db) {
-    const result = await sql<Record<string, unknown>>`SELECT ${sql.ref(ALIAS)}.* FROM ${sql.table(collection.name)} AS ${sql.ref(ALIAS)} WHERE ${sql.ref(`${ALIAS}.id`)} = ${id} AND ${where} LIMIT 1`.execute(db);
+  async findOne(
+    collection: Collection,
+    id: string,
+    where: RawBuilder<unknown> = TRUE,
+    db: Db = this.store.db,
+  ) {
+    if (!isPlausibleId(id)) return undefined;
+    const result = await sql<
+      Record<string, unknown>
+    >`SELECT ${sql.ref(ALIAS)}.* FROM ${sql.table(collection.name)} AS ${sql.ref(ALIAS)} WHERE ${sql.ref(`${ALIAS}.id`)} = ${id} AND ${where} LIMIT 1`.execute(
+      db,
+    );
     const row = result.rows[0];
     return row ? rowToRecord(collection, row, this.store.dialect) : undefined;
   }
 
   /** Records with the given ids that match `where`, in no particular order. */
-  async findMany(collection: Collection, ids: string[], where: RawBuilder<unknown> = TRUE, db: Db = this.store.db) {
+  async findMany(
+    collection: Collection,
+    ids: string[],
+    where: RawBuilder<unknown> = TRUE,
+    db: Db = this.store.db,
+  ) {
+    ids = ids.filter(isPlausibleId);
     if (ids.length === 0) return [];
-    const result = await sql<Record<string, unknown>>`SELECT ${sql.ref(ALIAS)}.* FROM ${sql.table(collection.name)} AS ${sql.ref(ALIAS)} WHERE ${sql.ref(`${ALIAS}.id`)} IN (${sql.join(ids)}) AND ${where}`.execute(db);
+    const result = await sql<
+      Record<string, unknown>
+    >`SELECT ${sql.ref(ALIAS)}.* FROM ${sql.table(collection.name)} AS ${sql.ref(ALIAS)} WHERE ${sql.ref(`${ALIAS}.id`)} IN (${sql.join(ids)}) AND ${where}`.execute(
+      db,
+    );
     return result.rows.map((row) => rowToRecord(collection, row, this.store.dialect));
   }
 
@@ -76,4 +129,9 @@ export class RecordQuery {
       ? sql` ORDER BY ${sql.ref(`${ALIAS}.created`)}, ${sql.ref(`${ALIAS}.id`)}`
       : sql` ORDER BY ${sql.ref(`${ALIAS}.id`)}`;
   }
+}
+
+/** Ids with NUL or over 255 characters can't exist (and PostgreSQL refuses NUL in text). */
+function isPlausibleId(id: string): boolean {
+  return id.length > 0 && id.length <= 255 && !id.includes("\0");
 }

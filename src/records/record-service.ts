@@ -53,7 +53,13 @@ export class RecordService {
       this.query.list(collection, { where, sort: params.sort, scope, limit: params.perPage, offset }),
       params.skipTotal ? Promise.resolve(-1) : this.query.count(collection, where),
     ]);
-    const items = await serializeWithExpand({ registry: this.registry, query: this.query }, collection, records, tree, ctx);
+    const items = await serializeWithExpand(
+      { registry: this.registry, query: this.query },
+      collection,
+      records,
+      tree,
+      ctx,
+    );
     return {
       page: params.page,
       perPage: params.perPage,
@@ -67,13 +73,20 @@ export class RecordService {
     const collection = this.collection(idOrName);
     const access = accessFor(collection, "view", ctx);
     const where =
-      access.kind === "filter" ? this.query.where([access.rule], this.query.scope(collection, requestInfo(ctx))) : undefined;
+      access.kind === "filter"
+        ? this.query.where([access.rule], this.query.scope(collection, requestInfo(ctx)))
+        : undefined;
     const record = await this.query.findOne(collection, id, where);
     if (!record) throw notFound();
     return this.present(collection, record, ctx);
   }
 
-  async create(idOrName: string, body: Record<string, unknown>, ctx: RequestContext, opts: WriteOptions = {}): Promise<unknown> {
+  async create(
+    idOrName: string,
+    body: Record<string, unknown>,
+    ctx: RequestContext,
+    opts: WriteOptions = {},
+  ): Promise<unknown> {
     const collection = this.collection(idOrName);
     const record = await this.writer.create(collection, body, ctx, opts);
     return this.present(collection, record, ctx, opts.db);
@@ -101,7 +114,14 @@ export class RecordService {
     await this.store.transaction(async (tx) => {
       for (;;) {
         const scope = this.query.scope(collection, requestInfo(ctx));
-        const batch = await this.query.list(collection, { where: this.query.and([]), sort: "", scope, limit: 500, offset: 0, db: tx });
+        const batch = await this.query.list(collection, {
+          where: this.query.and([]),
+          sort: "",
+          scope,
+          limit: 500,
+          offset: 0,
+          db: tx,
+        });
         if (batch.length === 0) return;
         for (const record of batch) await this.writer.delete(collection, record.id, ctx, tx);
       }
@@ -113,10 +133,21 @@ export class RecordService {
   }
 
   /** One record with the `expand` and `fields` the request asked for. */
-  async present(collection: Collection, record: Record<string, unknown> & { id: string }, ctx: RequestContext, db?: Db) {
+  async present(
+    collection: Collection,
+    record: Record<string, unknown> & { id: string },
+    ctx: RequestContext,
+    db?: Db,
+  ) {
     const tree = parseExpand(ctx.query.expand ?? "");
     const projection = parseFields(ctx.query.fields ?? "");
-    const [item] = await serializeWithExpand({ registry: this.registry, query: this.query, ...(db ? { db } : {}) }, collection, [record], tree, ctx);
+    const [item] = await serializeWithExpand(
+      { registry: this.registry, query: this.query, ...(db ? { db } : {}) },
+      collection,
+      [record],
+      tree,
+      ctx,
+    );
     return projection ? project(item, projection) : item;
   }
 }

@@ -1,7 +1,5 @@
-
 import { writeAudit } from "../audit/audit-entry.js";
-import { fieldType } from "../collections/fields/index.js";
-import { generateFromPattern } from "../collections/fields/index.js";
+import { fieldType, generateFromPattern } from "../collections/fields/index.js";
 import type { Collection } from "../collections/model.js";
 import type { CollectionRegistry } from "../collections/registry.js";
 import { ApiError, badRequest, type IssueMap, issue, notFound } from "../errors/api-error.js";
@@ -11,12 +9,12 @@ import type { Db, Store } from "../store/store.js";
 import { uniqueViolationColumns } from "../store/unique-violation.js";
 import { accessFor, readOnly } from "./access.js";
 import { prepareAuthFields } from "./auth-fields.js";
+import { deleteWithReferences } from "./delete-references.js";
 import { applyInput } from "./record-input.js";
 import type { RecordQuery } from "./record-query.js";
 import { type RequestContext, requestInfo } from "./request-context.js";
-import { recordToRow, type RecordValues } from "./row-mapping.js";
+import { type RecordValues, recordToRow } from "./row-mapping.js";
 import { checkRelations, validateValues } from "./validate-record.js";
-import { deleteWithReferences } from "./delete-references.js";
 
 /** Where a write runs (a batch passes its transaction) and which body keys are form strings. */
 export interface WriteOptions {
@@ -45,14 +43,23 @@ export class RecordWriter {
     return db ? fn(db) : this.store.transaction(fn);
   }
 
-  async create(collection: Collection, body: Record<string, unknown>, ctx: RequestContext, opts: WriteOptions = {}): Promise<RecordValues> {
+  async create(
+    collection: Collection,
+    body: Record<string, unknown>,
+    ctx: RequestContext,
+    opts: WriteOptions = {},
+  ): Promise<RecordValues> {
     const db = opts.db;
     readOnly(collection);
     const access = accessFor(collection, "create", ctx);
     const zero: Record<string, unknown> = {};
     for (const f of collection.fields) zero[f.name] = fieldType(f).zero(f);
     const isSuperuser = ctx.superuser;
-    const input = applyInput(collection, body, zero as RecordValues, { isSuperuser, isNew: true, ...(opts.formKeys ? { formKeys: opts.formKeys } : {}) });
+    const input = applyInput(collection, body, zero as RecordValues, {
+      isSuperuser,
+      isNew: true,
+      ...(opts.formKeys ? { formKeys: opts.formKeys } : {}),
+    });
     const now = nowDate();
     for (const f of collection.fields) {
       if (f.type === "autodate" && f.onCreate) input.values[f.name] = now;
@@ -60,14 +67,25 @@ export class RecordWriter {
         input.values[f.name] = generateFromPattern(f.autogeneratePattern);
       }
     }
-    const issues: IssueMap = { ...input.issues, ...validateValues(collection, input.values, { isNew: true, changed: input.changed, getCollection: this.lookup }) };
-    if (collection.type === "auth") Object.assign(issues, await prepareAuthFields(collection, body, input, undefined, ctx));
+    const issues: IssueMap = {
+      ...input.issues,
+      ...validateValues(collection, input.values, {
+        isNew: true,
+        changed: input.changed,
+        getCollection: this.lookup,
+      }),
+    };
+    if (collection.type === "auth")
+      Object.assign(issues, await prepareAuthFields(collection, body, input, undefined, ctx));
     throwIfIssues("Failed to create record.", issues);
 
     const id = String(input.values.id);
     const record = input.values as RecordValues;
     return this.inTx(db, async (tx) => {
-      throwIfIssues("Failed to create record.", await checkRelations(tx, this.query, this.registry, collection, input.values, input.changed));
+      throwIfIssues(
+        "Failed to create record.",
+        await checkRelations(tx, this.query, this.registry, collection, input.values, input.changed),
+      );
       await this.insertRow(tx, collection, record);
       if (access.kind === "filter") {
         // The create rule is checked against the new row inside the transaction, so it can use
@@ -77,8 +95,23 @@ export class RecordWriter {
         if (!visible) throw badRequest("Failed to create record.");
       }
       const stored = (await this.query.findOne(collection, id, undefined, tx)) as RecordValues;
-      await writeAudit(tx, { action: "record.create", collectionId: collection.id, collectionName: collection.name, recordId: id, actor: actorOf(ctx), changes: [...input.changed], requestId: ctx.requestId, ip: ctx.ip });
-      await appendOutbox(tx, { collectionId: collection.id, collectionName: collection.name, recordId: id, action: "create", record: stored });
+      await writeAudit(tx, {
+        action: "record.create",
+        collectionId: collection.id,
+        collectionName: collection.name,
+        recordId: id,
+        actor: actorOf(ctx),
+        changes: [...input.changed],
+        requestId: ctx.requestId,
+        ip: ctx.ip,
+      });
+      await appendOutbox(tx, {
+        collectionId: collection.id,
+        collectionName: collection.name,
+        recordId: id,
+        action: "create",
+        record: stored,
+      });
       return stored;
     });
   }
@@ -99,10 +132,16 @@ export class RecordWriter {
       if (!current) throw notFound();
       if (access.kind === "filter") {
         const scope = this.query.scope(collection, requestInfo(ctx, body), current);
-        if (!(await this.query.findOne(collection, id, this.query.where([access.rule], scope), tx))) throw notFound();
+        if (!(await this.query.findOne(collection, id, this.query.where([access.rule], scope), tx)))
+          throw notFound();
       }
-      const input = applyInput(collection, body, current, { isSuperuser, isNew: false, ...(opts.formKeys ? { formKeys: opts.formKeys } : {}) });
-      for (const f of collection.fields) if (f.type === "autodate" && f.onUpdate) input.values[f.name] = nowDate();
+      const input = applyInput(collection, body, current, {
+        isSuperuser,
+        isNew: false,
+        ...(opts.formKeys ? { formKeys: opts.formKeys } : {}),
+      });
+      for (const f of collection.fields)
+        if (f.type === "autodate" && f.onUpdate) input.values[f.name] = nowDate();
       const issues: IssueMap = {
         ...input.issues,
         ...validateValues(collection, input.values, {
@@ -112,18 +151,40 @@ export class RecordWriter {
           getCollection: this.lookup,
         }),
       };
-      if (collection.type === "auth") Object.assign(issues, await prepareAuthFields(collection, body, input, current, ctx));
+      if (collection.type === "auth")
+        Object.assign(issues, await prepareAuthFields(collection, body, input, current, ctx));
       throwIfIssues("Failed to update record.", issues);
-      throwIfIssues("Failed to update record.", await checkRelations(tx, this.query, this.registry, collection, input.values, input.changed));
+      throwIfIssues(
+        "Failed to update record.",
+        await checkRelations(tx, this.query, this.registry, collection, input.values, input.changed),
+      );
 
-      const columns = collection.fields.filter((f) => input.changed.has(f.name) || (f.type === "autodate" && f.onUpdate)).map((f) => f.name);
+      const columns = collection.fields
+        .filter((f) => input.changed.has(f.name) || (f.type === "autodate" && f.onUpdate))
+        .map((f) => f.name);
       if (columns.length > 0) {
         const row = recordToRow(collection, input.values, this.store.dialect, columns);
         await this.guardUnique(() => tx.updateTable(collection.name).set(row).where("id", "=", id).execute());
       }
       const stored = (await this.query.findOne(collection, id, undefined, tx)) as RecordValues;
-      await writeAudit(tx, { action: "record.update", collectionId: collection.id, collectionName: collection.name, recordId: id, actor: actorOf(ctx), changes: [...input.changed], requestId: ctx.requestId, ip: ctx.ip });
-      await appendOutbox(tx, { collectionId: collection.id, collectionName: collection.name, recordId: id, action: "update", record: stored, previous: current });
+      await writeAudit(tx, {
+        action: "record.update",
+        collectionId: collection.id,
+        collectionName: collection.name,
+        recordId: id,
+        actor: actorOf(ctx),
+        changes: [...input.changed],
+        requestId: ctx.requestId,
+        ip: ctx.ip,
+      });
+      await appendOutbox(tx, {
+        collectionId: collection.id,
+        collectionName: collection.name,
+        recordId: id,
+        action: "update",
+        record: stored,
+        previous: current,
+      });
       return stored;
     });
   }
@@ -132,13 +193,38 @@ export class RecordWriter {
     readOnly(collection);
     const access = accessFor(collection, "delete", ctx);
     await this.inTx(db, async (tx) => {
-      const where = access.kind === "filter" ? this.query.where([access.rule], this.query.scope(collection, requestInfo(ctx))) : undefined;
+      const where =
+        access.kind === "filter"
+          ? this.query.where([access.rule], this.query.scope(collection, requestInfo(ctx)))
+          : undefined;
       const current = await this.query.findOne(collection, id, where, tx);
       if (!current) throw notFound();
-      await deleteWithReferences(tx, this.store, this.registry, this.query, collection, current, async (c, record) => {
-        await writeAudit(tx, { action: "record.delete", collectionId: c.id, collectionName: c.name, recordId: record.id, actor: actorOf(ctx), requestId: ctx.requestId, ip: ctx.ip });
-        await appendOutbox(tx, { collectionId: c.id, collectionName: c.name, recordId: record.id, action: "delete", record });
-      });
+      await deleteWithReferences(
+        tx,
+        this.store,
+        this.registry,
+        this.query,
+        collection,
+        current,
+        async (c, record) => {
+          await writeAudit(tx, {
+            action: "record.delete",
+            collectionId: c.id,
+            collectionName: c.name,
+            recordId: record.id,
+            actor: actorOf(ctx),
+            requestId: ctx.requestId,
+            ip: ctx.ip,
+          });
+          await appendOutbox(tx, {
+            collectionId: c.id,
+            collectionName: c.name,
+            recordId: record.id,
+            action: "delete",
+            record,
+          });
+        },
+      );
     });
   }
 
@@ -155,7 +241,8 @@ export class RecordWriter {
       const columns = uniqueViolationColumns(err);
       if (!columns) throw err;
       const data: IssueMap = {};
-      for (const c of columns.length ? columns : ["id"]) data[c] = issue("validation_not_unique", "Value must be unique.");
+      for (const c of columns.length ? columns : ["id"])
+        data[c] = issue("validation_not_unique", "Value must be unique.");
       throw new ApiError(400, "Failed to save record.", data);
     }
   }
@@ -164,4 +251,3 @@ export class RecordWriter {
 function throwIfIssues(message: string, issues: IssueMap): void {
   if (Object.keys(issues).length > 0) throw new ApiError(400, message, issues);
 }
-

@@ -41,7 +41,16 @@ export function requestInfo(ctx: RequestContext, body: Record<string, unknown> =
 
 /** A context for internal calls (CLI, bootstrap): acts as a superuser. */
 export function systemContext(): RequestContext {
-  return { auth: null, superuser: true, query: {}, headers: {}, method: "POST", context: "default", requestId: "", ip: "" };
+  return {
+    auth: null,
+    superuser: true,
+    query: {},
+    headers: {},
+    method: "POST",
+    context: "default",
+    requestId: "",
+    ip: "",
+  };
 }
 
 /** @request values for internal lookups that act with full rights. */

@@ -5,9 +5,14 @@ import type { DialectName } from "../store/sql-fragments.js";
 export type RecordValues = Record<string, unknown> & { id: string };
 
 /** A driver row → in-memory record values (every field present). */
-export function rowToRecord(collection: Collection, row: Record<string, unknown>, dialect: DialectName): RecordValues {
+export function rowToRecord(
+  collection: Collection,
+  row: Record<string, unknown>,
+  dialect: DialectName,
+): RecordValues {
   const out: Record<string, unknown> = {};
-  for (const field of collection.fields) out[field.name] = fieldType(field).fromDb(field, row[field.name], dialect);
+  for (const field of collection.fields)
+    out[field.name] = fieldType(field).fromDb(field, row[field.name], dialect);
   return out as RecordValues;
 }
 

@@ -10,13 +10,23 @@ const NEVER_SHOWN = new Set(["password", "tokenKey"]);
  * see. Hidden fields are dropped; an auth record's email only shows to itself, superusers, or
  * everyone when `emailVisibility` is on.
  */
-export function recordToApi(collection: Collection, values: RecordValues, ctx: RequestContext): Record<string, unknown> {
+export function recordToApi(
+  collection: Collection,
+  values: RecordValues,
+  ctx: RequestContext,
+): Record<string, unknown> {
   const out: Record<string, unknown> = { collectionId: collection.id, collectionName: collection.name };
   const isSuperuser = ctx.superuser;
   const isSelf = ctx.auth?.collection.id === collection.id && ctx.auth.record.id === values.id;
   for (const field of collection.fields) {
     if (field.hidden || (collection.type === "auth" && NEVER_SHOWN.has(field.name))) continue;
-    if (collection.type === "auth" && field.name === "email" && !values.emailVisibility && !isSuperuser && !isSelf) {
+    if (
+      collection.type === "auth" &&
+      field.name === "email" &&
+      !values.emailVisibility &&
+      !isSuperuser &&
+      !isSelf
+    ) {
       continue;
     }
     out[field.name] = values[field.name];

@@ -1,8 +1,8 @@
 import { fieldType } from "../collections/fields/index.js";
 import type { Collection } from "../collections/model.js";
+import type { CollectionRegistry } from "../collections/registry.js";
 import { type IssueMap, issue } from "../errors/api-error.js";
 import type { Db } from "../store/store.js";
-import type { CollectionRegistry } from "../collections/registry.js";
 import type { RecordQuery } from "./record-query.js";
 
 /**
@@ -23,6 +23,11 @@ export function validateValues(
   for (const field of collection.fields) {
     if (field.type === "password" && !opts.changed.has(field.name) && !opts.isNew) continue;
     if (field.type === "autodate") continue;
+    if (containsNul(values[field.name])) {
+      // PostgreSQL can store NUL neither in text nor in jsonb; refuse it on every store alike.
+      issues[field.name] = issue("validation_invalid_characters", "NUL characters are not allowed.");
+      continue;
+    }
     const problem = fieldType(field).validate(field, values[field.name], {
       isNew: opts.isNew,
       getCollection: opts.getCollection,
@@ -46,17 +51,32 @@ export async function checkRelations(
   for (const field of collection.fields) {
     if (field.type !== "relation" || !changed.has(field.name)) continue;
     const raw = values[field.name];
-    const ids = (Array.isArray(raw) ? raw : raw ? [raw] : []).filter((v): v is string => typeof v === "string");
+    const ids = (Array.isArray(raw) ? raw : raw ? [raw] : []).filter(
+      (v): v is string => typeof v === "string",
+    );
     if (ids.length === 0) continue;
     const target = registry.get(field.collectionId);
     if (!target) {
-      issues[field.name] = issue("validation_missing_rel_records", "The related collection no longer exists.");
+      issues[field.name] = issue(
+        "validation_missing_rel_records",
+        "The related collection no longer exists.",
+      );
       continue;
     }
     const found = await query.findMany(target, [...new Set(ids)], undefined, db);
     if (found.length !== new Set(ids).size) {
-      issues[field.name] = issue("validation_missing_rel_records", "Failed to find all relation records with the provided ids.");
+      issues[field.name] = issue(
+        "validation_missing_rel_records",
+        "Failed to find all relation records with the provided ids.",
+      );
     }
   }
   return issues;
+}
+
+function containsNul(value: unknown, depth = 0): boolean {
+  if (typeof value === "string") return value.includes("\0");
+  if (depth > 100 || value === null || typeof value !== "object") return false;
+  if (Array.isArray(value)) return value.some((v) => containsNul(v, depth + 1));
+  return Object.entries(value).some(([k, v]) => k.includes("\0") || containsNul(v, depth + 1));
 }

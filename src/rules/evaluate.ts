@@ -36,7 +36,8 @@ function evalCond(cond: Cond, env: Env): boolean {
     case "or":
       return evalCond(cond.left, env) || evalCond(cond.right, env);
     case "exists": {
-      const bind = (row: Row | null) => evalCond(cond.body, { ...env, bindings: new Map(env.bindings).set(cond.binding.id, row) });
+      const bind = (row: Row | null) =>
+        evalCond(cond.body, { ...env, bindings: new Map(env.bindings).set(cond.binding.id, row) });
       const rows = [...env.data.all(cond.binding.collection)];
       return rows.length === 0 ? bind(null) : rows.some(bind);
     }
@@ -81,7 +82,9 @@ export function termValues(term: Term, type: CompareType, env: Env): Scalar[] {
       return [coerceStored(strftime(term.pieces, String(input), term.modifiers), "text", type)];
     }
     case "geoDistance": {
-      const [lonA = 0, latA = 0, lonB = 0, latB = 0] = term.args.map((a) => Number(termValues(a, "number", env)[0]));
+      const [lonA = 0, latA = 0, lonB = 0, latB = 0] = term.args.map((a) =>
+        Number(termValues(a, "number", env)[0]),
+      );
       return [coerceStored(haversineKm(lonA, latA, lonB, latB), "number", type)];
     }
     default:
@@ -131,6 +134,7 @@ function idsOf(value: unknown): string[] {
 export function haversineKm(lonA: number, latA: number, lonB: number, latB: number): number {
   const rad = (deg: number) => deg * (Math.PI / 180);
   const a =
-    Math.sin(rad(latB - latA) / 2) ** 2 + Math.cos(rad(latA)) * Math.cos(rad(latB)) * Math.sin(rad(lonB - lonA) / 2) ** 2;
+    Math.sin(rad(latB - latA) / 2) ** 2 +
+    Math.cos(rad(latA)) * Math.cos(rad(latB)) * Math.sin(rad(lonB - lonA) / 2) ** 2;
   return 12742.0 * Math.asin(Math.sqrt(Math.min(1.0, a)));
 }

@@ -3,6 +3,7 @@
  * SQLite, on PostgreSQL and in the in-memory evaluator (or fail the same way on all three).
  */
 import fc from "fast-check";
+import { type RawBuilder, sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ApiError } from "../errors/api-error.js";
 import type { Expr } from "./ast.js";
@@ -10,9 +11,14 @@ import { compileFilter, parseFilter, printExpr } from "./index.js";
 import type { RequestInfo } from "./scope.js";
 import { datasetArb, exprArb } from "./test-support/arbitraries.js";
 import { posts } from "./test-support/collections.js";
-import { type Dataset, loadDataset, openPostgres, openSqlite, type TestDb } from "./test-support/databases.js";
+import {
+  type Dataset,
+  loadDataset,
+  openPostgres,
+  openSqlite,
+  type TestDb,
+} from "./test-support/databases.js";
 import { authAs, evaluateIds, queryIds, request, scopeFor } from "./test-support/harness.js";
-import { type RawBuilder, sql } from "kysely";
 
 const TOTAL_RUNS = Number(process.env.RULES_FUZZ_RUNS ?? 10000);
 const FILTERS_PER_DATASET = 100;
@@ -50,8 +56,12 @@ async function batchIds(db: TestDb, filters: RawBuilder<unknown>[]): Promise<str
   const results = await Promise.all(
     chunks.map(async (chunk) => {
       const columns = chunk.map((f, i) => sql`CASE WHEN ${f} THEN 1 ELSE 0 END AS ${sql.id(`c${i}`)}`);
-      const result = await sql<Record<string, unknown>>`SELECT r.id, ${sql.join(columns)} FROM posts AS r ORDER BY r.id`.execute(db.db);
-      return chunk.map((_, i) => result.rows.filter((row) => Number(row[`c${i}`]) === 1).map((row) => String(row.id)));
+      const result = await sql<
+        Record<string, unknown>
+      >`SELECT r.id, ${sql.join(columns)} FROM posts AS r ORDER BY r.id`.execute(db.db);
+      return chunk.map((_, i) =>
+        result.rows.filter((row) => Number(row[`c${i}`]) === 1).map((row) => String(row.id)),
+      );
     }),
   );
   return results.flat();
@@ -73,7 +83,10 @@ describe(`differential: ${TOTAL_RUNS} random filters`, () => {
     await fc.assert(
       fc.asyncProperty(
         datasetArb,
-        fc.array(fc.tuple(exprArb, fc.nat(3)), { minLength: FILTERS_PER_DATASET, maxLength: FILTERS_PER_DATASET }),
+        fc.array(fc.tuple(exprArb, fc.nat(3)), {
+          minLength: FILTERS_PER_DATASET,
+          maxLength: FILTERS_PER_DATASET,
+        }),
         async (data, cases) => {
           await Promise.all(dbs.map((db) => loadDataset(db, data)));
           const reqs = requests(data);
@@ -81,26 +94,44 @@ describe(`differential: ${TOTAL_RUNS} random filters`, () => {
             cases.map(async ([expr, requestIndex]) => {
               const filter = printExpr(expr as Expr);
               const scope = scopeFor(posts, reqs[requestIndex] ?? request());
-              return { filter, scope, requestIndex, expected: await outcome(() => evaluateIds(filter, scope, data)) };
+              return {
+                filter,
+                scope,
+                requestIndex,
+                expected: await outcome(() => evaluateIds(filter, scope, data)),
+              };
             }),
           );
           const verdicts = dbs.map(async (db) => {
             const compiled = await Promise.all(
-              checks.map((c) => outcome(() => (compileFilter(parseFilter(c.filter), c.scope, db.frags, "r"), []))),
+              checks.map((c) =>
+                outcome(() => {
+                  compileFilter(parseFilter(c.filter), c.scope, db.frags, "r");
+                  return [];
+                }),
+              ),
             );
             const runnable = checks.filter((_, i) => !compiled[i]?.startsWith("400"));
             let results: string[][];
             try {
-              results = await batchIds(db, runnable.map((c) => compileFilter(parseFilter(c.filter), c.scope, db.frags, "r")));
+              results = await batchIds(
+                db,
+                runnable.map((c) => compileFilter(parseFilter(c.filter), c.scope, db.frags, "r")),
+              );
             } catch {
               // One filter broke the batch: run them one by one to name it.
               results = [];
-              for (const c of runnable) results.push(JSON.parse(await outcome(() => queryIds(db, c.filter, c.scope))));
+              for (const c of runnable)
+                results.push(JSON.parse(await outcome(() => queryIds(db, c.filter, c.scope))));
             }
             checks.forEach((c, i) => {
-              const actual = compiled[i]?.startsWith("400") ? compiled[i] : JSON.stringify(results[runnable.indexOf(c)]);
+              const actual = compiled[i]?.startsWith("400")
+                ? compiled[i]
+                : JSON.stringify(results[runnable.indexOf(c)]);
               if (actual !== c.expected) {
-                throw new Error(`${db.name} disagrees on ${c.filter} (request ${c.requestIndex}): ${actual} vs evaluator ${c.expected}`);
+                throw new Error(
+                  `${db.name} disagrees on ${c.filter} (request ${c.requestIndex}): ${actual} vs evaluator ${c.expected}`,
+                );
               }
             });
           });
@@ -109,9 +140,14 @@ describe(`differential: ${TOTAL_RUNS} random filters`, () => {
           errors += checks.filter((c) => c.expected.startsWith("400")).length;
         },
       ),
-      { numRuns: Math.max(1, Math.ceil(TOTAL_RUNS / FILTERS_PER_DATASET)), endOnFailure: process.env.RULES_FUZZ_SHRINK !== "1" },
+      {
+        numRuns: Math.max(1, Math.ceil(TOTAL_RUNS / FILTERS_PER_DATASET)),
+        endOnFailure: process.env.RULES_FUZZ_SHRINK !== "1",
+      },
     );
-    console.info(`compared ${compared} filters (${errors} rejected alike with 400) on ${dbs.map((d) => d.name).join(", ")} + evaluator`);
+    console.info(
+      `compared ${compared} filters (${errors} rejected alike with 400) on ${dbs.map((d) => d.name).join(", ")} + evaluator`,
+    );
     expect(compared).toBeGreaterThanOrEqual(TOTAL_RUNS);
   });
 });

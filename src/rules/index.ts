@@ -32,12 +32,22 @@ export function parseFilter(source: string): Expr {
 }
 
 /** A boolean SQL expression over the table aliased `tableAlias`, every value bound as a parameter. */
-export function compileFilter(expr: Expr, scope: RuleScope, frags: SqlFragments, tableAlias: string): RawBuilder<unknown> {
+export function compileFilter(
+  expr: Expr,
+  scope: RuleScope,
+  frags: SqlFragments,
+  tableAlias: string,
+): RawBuilder<unknown> {
   return toSql(condToSql(resolveFilter(expr, scope), newSqlContext(frags, tableAlias)), frags);
 }
 
 /** Evaluates a filter against an in-memory record, with the same semantics as the SQL. */
-export function evaluate(expr: Expr, record: Record<string, unknown>, scope: RuleScope, data: DataSource): boolean {
+export function evaluate(
+  expr: Expr,
+  record: Record<string, unknown>,
+  scope: RuleScope,
+  data: DataSource,
+): boolean {
   return evaluateCond(resolveFilter(expr, scope), record, data);
 }
 

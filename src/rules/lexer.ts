@@ -1,6 +1,15 @@
 import { invalidFilter } from "./errors.js";
 
-export type TokenKind = "identifier" | "string" | "number" | "operator" | "and" | "or" | "lparen" | "rparen" | "comma";
+export type TokenKind =
+  | "identifier"
+  | "string"
+  | "number"
+  | "operator"
+  | "and"
+  | "or"
+  | "lparen"
+  | "rparen"
+  | "comma";
 
 export interface Token {
   readonly kind: TokenKind;
@@ -10,7 +19,24 @@ export interface Token {
   readonly pos: number;
 }
 
-const OPERATORS = ["?!=", "?>=", "?<=", "?!~", "!=", ">=", "<=", "!~", "?=", "?>", "?<", "?~", "=", ">", "<", "~"];
+const OPERATORS = [
+  "?!=",
+  "?>=",
+  "?<=",
+  "?!~",
+  "!=",
+  ">=",
+  "<=",
+  "!~",
+  "?=",
+  "?>",
+  "?<",
+  "?~",
+  "=",
+  ">",
+  "<",
+  "~",
+];
 const IDENT_START = /[A-Za-z_@]/;
 // Identifiers carry their whole path (`@request.auth.team.name:lower`) as one token.
 const IDENT_PART = /[A-Za-z0-9_.:@]/;

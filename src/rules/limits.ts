@@ -8,6 +8,8 @@ export const LIMITS = {
   /** Relation/back-relation hops in one path (PocketBase's expand depth). */
   maxRelationHops: 6,
   maxFunctionArgs: 8,
+  /** Distinct shared `@collection` rows; each one doubles the compiled SQL (the "no rows" case). */
+  maxSharedCollections: 4,
   maxSortTerms: 8,
   cacheEntries: 1000,
 } as const;

@@ -52,7 +52,8 @@ function splitModifier(text: string, pos: number): { segments: string[]; modifie
   const last = segments[segments.length - 1] ?? "";
   const colon = last.indexOf(":");
   // `@collection.name:alias` keeps its colon in the name segment.
-  if (colon < 0 || (segments.length === 2 && segments[0] === "@collection")) return { segments, modifier: null };
+  if (colon < 0 || (segments.length === 2 && segments[0] === "@collection"))
+    return { segments, modifier: null };
   const modifier = last.slice(colon + 1);
   if (!(MODIFIERS as readonly string[]).includes(modifier)) {
     throw invalidFilter(`unknown modifier ":${modifier}" at position ${pos}`);
@@ -69,7 +70,8 @@ function checkSegments(segments: readonly string[], text: string, pos: number): 
 
 function parseRequest(rest: string[], modifier: Modifier | null, text: string, pos: number): RequestRef {
   const [area = "", ...path] = rest;
-  if (!REQUEST_AREAS.has(area)) throw invalidFilter(`unknown identifier ${JSON.stringify(text)} at position ${pos}`);
+  if (!REQUEST_AREAS.has(area))
+    throw invalidFilter(`unknown identifier ${JSON.stringify(text)} at position ${pos}`);
   const scalarArea = area === "method" || area === "context";
   if (scalarArea ? path.length > 0 : path.length === 0) {
     throw invalidFilter(`malformed identifier ${JSON.stringify(text)} at position ${pos}`);
@@ -78,7 +80,12 @@ function parseRequest(rest: string[], modifier: Modifier | null, text: string, p
   return freeze<RequestRef>({ kind: "request", area: area as RequestRef["area"], path, modifier });
 }
 
-function parseCollection(rest: string[], modifier: Modifier | null, text: string, pos: number): CollectionRef {
+function parseCollection(
+  rest: string[],
+  modifier: Modifier | null,
+  text: string,
+  pos: number,
+): CollectionRef {
   const [target = "", ...path] = rest;
   const [name = "", alias = null, extra] = target.split(":");
   const aliasOk = alias === null || NAME.test(alias);

@@ -49,7 +49,11 @@ describe("literals", () => {
 
 describe("identifiers", () => {
   it("field paths and modifiers", () => {
-    expect(left("author.team.name = 1")).toEqual({ kind: "field", path: ["author", "team", "name"], modifier: null });
+    expect(left("author.team.name = 1")).toEqual({
+      kind: "field",
+      path: ["author", "team", "name"],
+      modifier: null,
+    });
     expect(left("comments_via_post.message ?= 1")).toMatchObject({ path: ["comments_via_post", "message"] });
     for (const m of ["isset", "changed", "length", "each", "lower"]) {
       expect(left(`tags:${m} = 1`)).toEqual({ kind: "field", path: ["tags"], modifier: m });
@@ -57,14 +61,40 @@ describe("identifiers", () => {
   });
 
   it("macros", () => {
-    for (const name of ["now", "second", "minute", "hour", "weekday", "day", "month", "year", "todayStart", "todayEnd", "monthStart", "monthEnd", "yearStart", "yearEnd", "yesterday", "tomorrow"]) {
+    for (const name of [
+      "now",
+      "second",
+      "minute",
+      "hour",
+      "weekday",
+      "day",
+      "month",
+      "year",
+      "todayStart",
+      "todayEnd",
+      "monthStart",
+      "monthEnd",
+      "yearStart",
+      "yearEnd",
+      "yesterday",
+      "tomorrow",
+    ]) {
       expect(left(`@${name} = 1`)).toEqual({ kind: "macro", name });
     }
   });
 
   it("@request", () => {
-    expect(left("@request.auth.team.name = 1")).toEqual({ kind: "request", area: "auth", path: ["team", "name"], modifier: null });
-    expect(left("@request.body.title:changed = 1")).toMatchObject({ area: "body", path: ["title"], modifier: "changed" });
+    expect(left("@request.auth.team.name = 1")).toEqual({
+      kind: "request",
+      area: "auth",
+      path: ["team", "name"],
+      modifier: null,
+    });
+    expect(left("@request.body.title:changed = 1")).toMatchObject({
+      area: "body",
+      path: ["title"],
+      modifier: "changed",
+    });
     expect(left("@request.query.page = 1")).toMatchObject({ area: "query", path: ["page"] });
     expect(left("@request.headers.x_token = 1")).toMatchObject({ area: "headers", path: ["x_token"] });
     expect(left("@request.method = 1")).toMatchObject({ area: "method", path: [] });
@@ -72,7 +102,13 @@ describe("identifiers", () => {
   });
 
   it("@collection with and without alias", () => {
-    expect(left("@collection.users.name = 1")).toEqual({ kind: "collection", name: "users", alias: null, path: ["name"], modifier: null });
+    expect(left("@collection.users.name = 1")).toEqual({
+      kind: "collection",
+      name: "users",
+      alias: null,
+      path: ["name"],
+      modifier: null,
+    });
     expect(left("@collection.users:u2.team.name:lower = 1")).toEqual({
       kind: "collection",
       name: "users",
@@ -83,7 +119,10 @@ describe("identifiers", () => {
   });
 
   it("functions", () => {
-    expect(left("strftime('%Y', created, 'start of day') = 1")).toMatchObject({ kind: "call", name: "strftime" });
+    expect(left("strftime('%Y', created, 'start of day') = 1")).toMatchObject({
+      kind: "call",
+      name: "strftime",
+    });
     expect(left("geoDistance(a.lon, a.lat, 1, -2) < 1")).toMatchObject({ kind: "call", name: "geoDistance" });
   });
 });

@@ -59,11 +59,14 @@ class Parser {
     if (this.peek()?.kind !== "lparen") return this.parseComparison();
     const open = this.next("(");
     if (depth + 1 > LIMITS.maxNestingDepth) {
-      throw invalidFilter(`parentheses nested too deeply at position ${open.pos} (max ${LIMITS.maxNestingDepth})`);
+      throw invalidFilter(
+        `parentheses nested too deeply at position ${open.pos} (max ${LIMITS.maxNestingDepth})`,
+      );
     }
     const inner = this.parseOr(depth + 1);
     const close = this.next("')'");
-    if (close.kind !== "rparen") throw invalidFilter(`expected ')' at position ${close.pos}, got ${describe(close)}`);
+    if (close.kind !== "rparen")
+      throw invalidFilter(`expected ')' at position ${close.pos}, got ${describe(close)}`);
     return inner;
   }
 
@@ -111,7 +114,8 @@ class Parser {
         args.push(this.parseOperand());
         const sep = this.next("',' or ')'");
         if (sep.kind === "rparen") break;
-        if (sep.kind !== "comma") throw invalidFilter(`expected ',' or ')' at position ${sep.pos}, got ${describe(sep)}`);
+        if (sep.kind !== "comma")
+          throw invalidFilter(`expected ',' or ')' at position ${sep.pos}, got ${describe(sep)}`);
       }
     }
     if (args.length < arity.min || args.length > arity.max) {

@@ -1,4 +1,10 @@
-import { type Collection, type Field, findField, isMultiValued, type RelationField } from "../collections/model.js";
+import {
+  type Collection,
+  type Field,
+  findField,
+  isMultiValued,
+  type RelationField,
+} from "../collections/model.js";
 import type { Modifier } from "./ast.js";
 import { invalidFilter } from "./errors.js";
 import type { Hop, Leaf, PathTerm, Start, Term, ValueType } from "./ir.js";
@@ -20,10 +26,26 @@ const ID_FIELD: Field = {
   autogeneratePattern: "",
   primaryKey: true,
 };
-const TEXT_TYPES = new Set(["text", "email", "url", "editor", "date", "autodate", "password", "select", "relation", "file"]);
+const TEXT_TYPES = new Set([
+  "text",
+  "email",
+  "url",
+  "editor",
+  "date",
+  "autodate",
+  "password",
+  "select",
+  "relation",
+  "file",
+]);
 
 /** Resolves `segments` (relations, back-relations, then a field and maybe a json key path) from `start`. */
-export function resolvePath(ctx: ResolveContext, start: Start, segments: readonly string[], modifier: Modifier | null): Term {
+export function resolvePath(
+  ctx: ResolveContext,
+  start: Start,
+  segments: readonly string[],
+  modifier: Modifier | null,
+): Term {
   let collection = start.collection;
   const hops: Hop[] = [];
   for (let i = 0; i < segments.length; i++) {
@@ -79,7 +101,11 @@ function relationHop(ctx: ResolveContext, field: RelationField): Extract<Hop, { 
 }
 
 /** `comments_via_post`: the collection `comments` and its relation field `post` pointing back here. */
-function backRelation(ctx: ResolveContext, current: Collection, name: string): Extract<Hop, { kind: "back" }> | undefined {
+function backRelation(
+  ctx: ResolveContext,
+  current: Collection,
+  name: string,
+): Extract<Hop, { kind: "back" }> | undefined {
   let at = name.indexOf("_via_");
   while (at > 0) {
     const source = ctx.scope.getCollection(name.slice(0, at));
@@ -106,21 +132,27 @@ function leafFor(
     throw invalidFilter(`the :${modifier} modifier can only be used with @request.body fields`);
   }
   if (field.type === "json") {
-    if (modifier === "length") throw invalidFilter(`:length can't be used with the json field "${field.name}"`);
+    if (modifier === "length")
+      throw invalidFilter(`:length can't be used with the json field "${field.name}"`);
     return { kind: "json", field, path: rest.map((key) => (/^\d+$/.test(key) ? Number(key) : key)) };
   }
   if (field.type === "geoPoint") {
     const coord = rest[0];
     if (rest.length !== 1 || (coord !== "lon" && coord !== "lat") || modifier === "length") {
-      throw invalidFilter(`the geoPoint field "${field.name}" can only be used as ${field.name}.lon or ${field.name}.lat`);
+      throw invalidFilter(
+        `the geoPoint field "${field.name}" can only be used as ${field.name}.lon or ${field.name}.lat`,
+      );
     }
     return { kind: "geo", field, coord };
   }
   if (rest.length > 0) {
-    throw invalidFilter(`"${field.name}" is not a relation or json field, so "${rest[0]}" can't be read from it`);
+    throw invalidFilter(
+      `"${field.name}" is not a relation or json field, so "${rest[0]}" can't be read from it`,
+    );
   }
   if (modifier === "length") {
-    if (!isMultiValued(field)) throw invalidFilter(`:length needs a multi-valued field, "${field.name}" is not`);
+    if (!isMultiValued(field))
+      throw invalidFilter(`:length needs a multi-valued field, "${field.name}" is not`);
     return { kind: "length", field };
   }
   if (isMultiValued(field)) return { kind: "items", field };

@@ -53,13 +53,16 @@ function resolveBody(ctx: ResolveContext, ref: RequestRef): Term {
   if (field) checkVisible(ctx, field);
   if (ref.modifier === "isset") return literal(sent && readJsonPath(body[key], rest) !== undefined);
   if (ref.modifier === "changed") {
-    if (!field || rest.length > 0) throw invalidFilter(`:changed needs a field of "${ctx.scope.collection.name}"`);
+    if (!field || rest.length > 0)
+      throw invalidFilter(`:changed needs a field of "${ctx.scope.collection.name}"`);
     const current = ctx.scope.current;
     const next = bodyValue(field, body[key]);
     return literal(sent && (current === undefined || !sameValue(next, bodyValue(field, current[key]))));
   }
   if (field && rest.length > 0 && field.type !== "json" && field.type !== "geoPoint") {
-    throw invalidFilter(`"${key}" is not a json field, so "${rest[0]}" can't be read from @request.body.${key}`);
+    throw invalidFilter(
+      `"${key}" is not a json field, so "${rest[0]}" can't be read from @request.body.${key}`,
+    );
   }
   const value = sent ? (field ? bodyValue(field, body[key]) : body[key]) : null;
   return withLength(readJsonPath(value, rest) ?? null, ref);
@@ -93,7 +96,8 @@ function resolveAuth(ctx: ResolveContext, ref: RequestRef): Term {
   const [first = ""] = ref.path;
   if (!auth) return withLength(null, ref);
   if (ref.path.length === 1 && AUTH_META.has(first)) return withLength(auth[first] ?? "", ref);
-  const collection = ctx.scope.getCollection(auth.collectionId) ?? ctx.scope.getCollection(auth.collectionName);
+  const collection =
+    ctx.scope.getCollection(auth.collectionId) ?? ctx.scope.getCollection(auth.collectionName);
   // Fields another auth collection lacks read as empty: a rule may serve several auth collections.
   if (!collection || !lookupField(collection, first)) return withLength(null, ref);
   return resolvePath(ctx, { kind: "literalRow", collection, row: auth }, ref.path, ref.modifier);

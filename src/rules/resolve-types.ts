@@ -29,7 +29,12 @@ function literalType(values: readonly unknown[]): OperandType {
  * The type a comparison is made in (see README "Types"): a literal takes the other side's type;
  * json takes the other side's type; number and bool meet as numbers; text never meets number/bool.
  */
-export function compareType(left: Term, right: Term, isEquality: boolean, describe: () => string): CompareType {
+export function compareType(
+  left: Term,
+  right: Term,
+  isEquality: boolean,
+  describe: () => string,
+): CompareType {
   const l = termType(left);
   const r = termType(right);
   const lLiteral = left.kind === "literal";
@@ -44,7 +49,8 @@ export function compareType(left: Term, right: Term, isEquality: boolean, descri
     return literal === "json" ? "text" : literal;
   }
   if (l === r) {
-    if (l === "json") throw invalidFilter(`${describe()}: two json values can't be compared, compare one with a literal`);
+    if (l === "json")
+      throw invalidFilter(`${describe()}: two json values can't be compared, compare one with a literal`);
     return l as CompareType;
   }
   if (l === "json") return r as CompareType;
@@ -57,5 +63,6 @@ export function compareType(left: Term, right: Term, isEquality: boolean, descri
 export function requireText(term: Term, what: string, describe: () => string): void {
   if (term.kind === "literal") return;
   const type = termType(term);
-  if (type === "number" || type === "bool") throw invalidFilter(`${describe()}: ${what} needs text, not a ${type}`);
+  if (type === "number" || type === "bool")
+    throw invalidFilter(`${describe()}: ${what} needs text, not a ${type}`);
 }

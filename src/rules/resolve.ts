@@ -1,6 +1,7 @@
 import { type Comparison, type Expr, type Operand, unreachable } from "./ast.js";
 import { invalidFilter } from "./errors.js";
 import type { Cond, Side, Term } from "./ir.js";
+import { LIMITS } from "./limits.js";
 import { macroValue } from "./macros.js";
 import { printOperand } from "./print.js";
 import { newResolveContext, type ResolveContext } from "./resolve-context.js";
@@ -38,7 +39,8 @@ interface ResolvedOperand {
 }
 
 function resolveComparison(ctx: ResolveContext, node: Comparison): Cond {
-  const describe = () => `${printOperand(node.left)} ${node.any ? "?" : ""}${node.op} ${printOperand(node.right)}`;
+  const describe = () =>
+    `${printOperand(node.left)} ${node.any ? "?" : ""}${node.op} ${printOperand(node.right)}`;
   const left = resolveOperand(ctx, node.left, node.any);
   const right = resolveOperand(ctx, node.right, node.any);
   const side = (o: ResolvedOperand): Side => ({
@@ -54,7 +56,9 @@ function resolveComparison(ctx: ResolveContext, node: Comparison): Cond {
     return { kind: "like", negate: node.op === "!~", value: side(left), pattern: side(right) };
   }
   const lower = left.lower || right.lower;
-  const type = lower ? "text" : compareType(left.term, right.term, node.op === "=" || node.op === "!=", describe);
+  const type = lower
+    ? "text"
+    : compareType(left.term, right.term, node.op === "=" || node.op === "!=", describe);
   return { kind: "compare", op: node.op, type, lower, left: side(left), right: side(right) };
 }
 
@@ -82,10 +86,18 @@ function resolveOperand(ctx: ResolveContext, operand: Operand, anyOp: boolean): 
       const key = operand.alias ? `${operand.name}:${operand.alias}` : operand.name;
       let binding = ctx.bindings.get(key);
       if (shared && !binding) {
+        if (ctx.bindings.size >= LIMITS.maxSharedCollections) {
+          throw invalidFilter(
+            `too many different @collection references (max ${LIMITS.maxSharedCollections})`,
+          );
+        }
         binding = { id: ctx.bindings.size + 1, collection };
         ctx.bindings.set(key, binding);
       }
-      const start = shared && binding ? { kind: "binding" as const, id: binding.id, collection } : { kind: "scan" as const, collection };
+      const start =
+        shared && binding
+          ? { kind: "binding" as const, id: binding.id, collection }
+          : { kind: "scan" as const, collection };
       return withFlags(resolvePath(ctx, start, operand.path, operand.modifier), operand.modifier);
     }
     case "call":
@@ -129,7 +141,8 @@ function resolveCall(ctx: ResolveContext, call: Extract<Operand, { kind: "call" 
   const args = call.args.map((a, i) => {
     const term = scalarArg(a, `argument ${i + 1}`);
     const type = term.kind === "path" ? term.type : "number";
-    if (type === "text" || type === "bool") throw invalidFilter(`geoDistance(): argument ${i + 1} must be a number`);
+    if (type === "text" || type === "bool")
+      throw invalidFilter(`geoDistance(): argument ${i + 1} must be a number`);
     return term;
   });
   const [a, b, c, d] = args;

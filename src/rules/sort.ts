@@ -7,7 +7,7 @@ import { parseIdentifier } from "./parse-operand.js";
 import { newResolveContext } from "./resolve-context.js";
 import { resolvePath } from "./resolve-path.js";
 import type { RuleScope } from "./scope.js";
-import { pathQuery, scalarPath } from "./sql-path.js";
+import { column, pathQuery, scalarPath } from "./sql-path.js";
 import { newSqlContext } from "./to-sql.js";
 
 /** `-created,id,@random,author.name` → ORDER BY terms; multi-valued paths can't be sorted on. */
@@ -16,7 +16,8 @@ export function compileSort(sort: string, scope: RuleScope, frags: SqlFragments,
     .split(",")
     .map((t) => t.trim())
     .filter((t) => t !== "");
-  if (terms.length > LIMITS.maxSortTerms) throw invalidSort(`too many sort fields (max ${LIMITS.maxSortTerms})`);
+  if (terms.length > LIMITS.maxSortTerms)
+    throw invalidSort(`too many sort fields (max ${LIMITS.maxSortTerms})`);
   const ctx = newResolveContext(scope);
   const cx = newSqlContext(frags, tableAlias);
   return terms.map((text) => {
@@ -26,15 +27,22 @@ export function compileSort(sort: string, scope: RuleScope, frags: SqlFragments,
     if (name === "@random") return sql`${frags.random()} ${direction}`;
     const operand = rethrowAsSort(() => parseIdentifier(name, 0));
     if (operand.kind !== "field" || operand.modifier !== null) throw invalidSort(`can't sort by "${name}"`);
-    const term = rethrowAsSort(() => resolvePath(ctx, { kind: "record", collection: scope.collection }, operand.path, null));
+    const term = rethrowAsSort(() =>
+      resolvePath(ctx, { kind: "record", collection: scope.collection }, operand.path, null),
+    );
     if (term.kind !== "path" || term.multi) throw invalidSort(`can't sort by the multi-valued "${name}"`);
     if (term.leaf.kind === "json") {
       const query = pathQuery(term, cx);
       if (query.from.length > 0) throw invalidSort(`can't sort by the json path "${name}" of a relation`);
-      return sql`${frags.jsonSortKey(sql.ref(`${tableAlias}.${term.leaf.field.name}`), term.leaf.path)} ${direction}`;
+      return sql`${frags.jsonSortKey(column(tableAlias, term.leaf.field), term.leaf.path)} ${direction}`;
     }
     const type: CompareType = term.type === "json" ? "text" : term.type;
-    const zero = type === "text" ? frags.textParam("") : type === "number" ? frags.numberParam(0) : frags.boolParam(false);
+    const zero =
+      type === "text"
+        ? frags.textParam("")
+        : type === "number"
+          ? frags.numberParam(0)
+          : frags.boolParam(false);
     const value = scalarPath(term, type, zero, cx);
     return sql`${type === "text" ? frags.byteOrder(value) : value} ${direction}`;
   });
@@ -44,7 +52,8 @@ function rethrowAsSort<T>(fn: () => T): T {
   try {
     return fn();
   } catch (err) {
-    const message = err instanceof Error ? err.message.replace(/^Invalid filter: /, "").replace(/\.$/, "") : "invalid";
+    const message =
+      err instanceof Error ? err.message.replace(/^Invalid filter: /, "").replace(/\.$/, "") : "invalid";
     throw invalidSort(message);
   }
 }

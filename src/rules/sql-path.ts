@@ -4,7 +4,7 @@ import type { Collection, Field } from "../collections/model.js";
 import type { Sql, SqlFragments } from "../store/sql-fragments.js";
 import { invalidFilter } from "./errors.js";
 import type { CompareType, Hop, Leaf, PathTerm } from "./ir.js";
-import { type BoolSql, allOf, toSql } from "./sql-bool.js";
+import { allOf, type BoolSql, toSql } from "./sql-bool.js";
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -23,7 +23,7 @@ export function identifier(name: string): string {
 }
 
 export function column(alias: string, field: Field | string): Sql {
-  return sql.ref(`${alias}.${identifier(typeof field === "string" ? field : field.name)}`);
+  return sql.ref(`${identifier(alias)}.${identifier(typeof field === "string" ? field : field.name)}`);
 }
 
 function table(collection: Collection, alias: string): Sql {
@@ -69,19 +69,30 @@ export function pathQuery(term: PathTerm, cx: SqlContext): PathQuery {
   if (term.leaf.kind === "items") {
     const item = cx.nextAlias("e");
     from.push(cx.frags.jsonArrayItems(column(leafRow, term.leaf.field), item));
-    return { from, where, value: (type) => coerce(sql`COALESCE(${sql.ref(`${item}.value`)}, '')`, "text", type, cx.frags) };
+    return {
+      from,
+      where,
+      value: (type) => coerce(sql`COALESCE(${sql.ref(`${item}.value`)}, '')`, "text", type, cx.frags),
+    };
   }
   const leaf = term.leaf;
   return { from, where, value: (type) => leafValue(leaf, leafRow, type, cx.frags) };
 }
 
-function hopCondition(hop: Hop, row: string | Record<string, unknown>, next: string, frags: SqlFragments): BoolSql {
+function hopCondition(
+  hop: Hop,
+  row: string | Record<string, unknown>,
+  next: string,
+  frags: SqlFragments,
+): BoolSql {
   if (hop.kind === "relation") {
     const targetId = column(next, "id");
     if (typeof row !== "string") {
       const value = row[hop.field.name];
       const ids = (Array.isArray(value) ? value : [value]).filter((v) => typeof v === "string" && v !== "");
-      return ids.length ? sql`${targetId} IN (${sql.join(ids.map((id) => frags.textParam(String(id))))})` : false;
+      return ids.length
+        ? sql`${targetId} IN (${sql.join(ids.map((id) => frags.textParam(String(id))))})`
+        : false;
     }
     const source = column(row, hop.field);
     return hop.multi ? frags.jsonArrayContains(source, targetId) : sql`${targetId} = ${source}`;
@@ -95,7 +106,12 @@ function isMultiRelation(hop: Extract<Hop, { kind: "back" }>): boolean {
   return hop.field.maxSelect > 1;
 }
 
-function leafValue(leaf: Exclude<Leaf, { kind: "items" }>, row: string, type: CompareType, frags: SqlFragments): Sql {
+function leafValue(
+  leaf: Exclude<Leaf, { kind: "items" }>,
+  row: string,
+  type: CompareType,
+  frags: SqlFragments,
+): Sql {
   const value = column(row, leaf.field);
   switch (leaf.kind) {
     case "column":

@@ -1,12 +1,12 @@
+import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ApiError } from "../errors/api-error.js";
-import { compileFilter, compileSort, parseFilter } from "./index.js";
+import { compileFilter, compileSort, needsData, parseFilter } from "./index.js";
 import type { RequestInfo, RuleScope } from "./scope.js";
 import { comments, posts } from "./test-support/collections.js";
 import { loadDataset, openPostgres, openSqlite, type TestDb } from "./test-support/databases.js";
 import { FIXED } from "./test-support/fixed-data.js";
 import { authAs, evaluateIds, queryIds, request, scopeFor } from "./test-support/harness.js";
-import { sql } from "kysely";
 
 const dbs: TestDb[] = [];
 let pgMissing = false;
@@ -92,10 +92,10 @@ const POST_CASES: Case[] = [
   { filter: "meta.list.1 = 2", expected: ["p1"] },
   { filter: "meta = null", expected: ["p2"] },
   { filter: 'meta.s ~ "y"', expected: ["p4"] },
-  { filter: 'meta.s = title', expected: ["p3"] },
+  { filter: "meta.s = title", expected: ["p3"] },
   { filter: "@request.auth.id = author", expected: ["p1", "p4"], req: asAnn },
   { filter: "author = @request.auth.id && active = true", expected: ["p1", "p4"], req: asAnn },
-  { filter: 'author = @request.auth.id', expected: ["p3"] },
+  { filter: "author = @request.auth.id", expected: ["p3"] },
   { filter: '@request.auth.name = "Ann"', expected: ["p1", "p2", "p3", "p4"], req: asAnn },
   { filter: '@request.auth.team.name = "Red"', expected: ["p1", "p2", "p3", "p4"], req: asAnn },
   { filter: '@request.auth.team.name = "Blue"', expected: [], req: asAnn },
@@ -103,14 +103,20 @@ const POST_CASES: Case[] = [
   { filter: '@request.auth.id != ""', expected: [] },
   { filter: '@collection.tags.weight ?> 2 && title != ""', expected: ["p1", "p2", "p4"] },
   { filter: "@collection.comments.post ?= id && @collection.comments.votes ?> 0", expected: ["p1"] },
-  { filter: "@collection.comments:a.post ?= id && @collection.comments:b.votes ?> 0", expected: ["p1", "p2"] },
+  {
+    filter: "@collection.comments:a.post ?= id && @collection.comments:b.votes ?> 0",
+    expected: ["p1", "p2"],
+  },
   { filter: "@collection.users.age > 0", expected: [] },
   { filter: "@collection.users.age >= 0", expected: ["p1", "p2", "p3", "p4"] },
   { filter: "strftime('%Y', published) = \"2024\"", expected: ["p1", "p4"] },
   { filter: "strftime('%j', published) = \"060\"", expected: ["p4"] },
   { filter: "strftime('%W', published) = \"01\"", expected: ["p1"] },
   { filter: "strftime('%s', published) = \"1704448800\"", expected: ["p1"] },
-  { filter: "strftime('%Y-%m-%d %H:%M:%f', published, '+1 days') = \"2024-01-01 23:59:59.999\"", expected: ["p2"] },
+  {
+    filter: "strftime('%Y-%m-%d %H:%M:%f', published, '+1 days') = \"2024-01-01 23:59:59.999\"",
+    expected: ["p2"],
+  },
   { filter: "strftime('%d|%w', published, 'start of month') = \"01|4\"", expected: ["p4"] },
   { filter: "strftime('%Y', published) = \"\"", expected: ["p3"] },
   { filter: "geoDistance(loc.lon, loc.lat, 2.35, 48.85) < 1", expected: ["p1"] },
@@ -119,16 +125,47 @@ const POST_CASES: Case[] = [
   { filter: '(status = "a" || status = "b") && views < 5', expected: ["p2"] },
   { filter: "published >= @yearStart", expected: ["p1", "p4"] },
   { filter: "@now > published", expected: ["p1", "p2", "p3", "p4"] },
-  { filter: "@month = 3 && @year = 2024 && @day = 1 && @hour = 8 && @weekday = 5", expected: ["p1", "p2", "p3", "p4"] },
-  { filter: "@request.body.title = title", expected: ["p1"], req: () => request({ body: { title: "Hello World" } }) },
+  {
+    filter: "@month = 3 && @year = 2024 && @day = 1 && @hour = 8 && @weekday = 5",
+    expected: ["p1", "p2", "p3", "p4"],
+  },
+  {
+    filter: "@request.body.title = title",
+    expected: ["p1"],
+    req: () => request({ body: { title: "Hello World" } }),
+  },
   { filter: "@request.body.views < views", expected: ["p4"], req: () => request({ body: { views: "11" } }) },
-  { filter: "@request.body.labels:length = 2", expected: ["p1", "p2", "p3", "p4"], req: () => request({ body: { labels: ["a", "b"] } }) },
-  { filter: "@request.body.labels ?= status", expected: ["p1", "p2", "p4"], req: () => request({ body: { labels: ["a", "b"] } }) },
-  { filter: '@request.body.labels:each ~ "a"', expected: [], req: () => request({ body: { labels: ["a", "b"] } }) },
-  { filter: "@request.body.title:isset = true", expected: ["p1", "p2", "p3", "p4"], req: () => request({ body: { title: "" } }) },
+  {
+    filter: "@request.body.labels:length = 2",
+    expected: ["p1", "p2", "p3", "p4"],
+    req: () => request({ body: { labels: ["a", "b"] } }),
+  },
+  {
+    filter: "@request.body.labels ?= status",
+    expected: ["p1", "p2", "p4"],
+    req: () => request({ body: { labels: ["a", "b"] } }),
+  },
+  {
+    filter: '@request.body.labels:each ~ "a"',
+    expected: [],
+    req: () => request({ body: { labels: ["a", "b"] } }),
+  },
+  {
+    filter: "@request.body.title:isset = true",
+    expected: ["p1", "p2", "p3", "p4"],
+    req: () => request({ body: { title: "" } }),
+  },
   { filter: "@request.body.title:isset = true", expected: [] },
-  { filter: '@request.query.q = "1"', expected: ["p1", "p2", "p3", "p4"], req: () => request({ query: { q: "1" } }) },
-  { filter: '@request.headers.x_token = "abc"', expected: ["p1", "p2", "p3", "p4"], req: () => request({ headers: { "X-Token": "abc" } }) },
+  {
+    filter: '@request.query.q = "1"',
+    expected: ["p1", "p2", "p3", "p4"],
+    req: () => request({ query: { q: "1" } }),
+  },
+  {
+    filter: '@request.headers.x_token = "abc"',
+    expected: ["p1", "p2", "p3", "p4"],
+    req: () => request({ headers: { "X-Token": "abc" } }),
+  },
   { filter: '@request.method = "GET" && @request.context = "default"', expected: ["p1", "p2", "p3", "p4"] },
   {
     filter: "@request.body.title:changed = true",
@@ -144,11 +181,18 @@ const POST_CASES: Case[] = [
   },
   { filter: 'author.email = "ann@x.io"', expected: ["p1", "p4"], req: asAnn },
   { filter: 'author.email = "bob@x.io"', expected: [], req: asAnn },
-  { filter: 'author.email = "bob@x.io"', expected: ["p2"], req: () => request({ auth: authAs(FIXED, "u2") }) },
+  {
+    filter: 'author.email = "bob@x.io"',
+    expected: ["p2"],
+    req: () => request({ auth: authAs(FIXED, "u2") }),
+  },
   { filter: 'author.email = "bob@x.io"', expected: ["p2"], req: () => request({ isSuperuser: true }) },
   { filter: 'author.password = "h2"', expected: ["p2"], req: () => request({ isSuperuser: true }) },
   { filter: 'author.tokenKey = "k1"', expected: ["p1", "p4"], extra: { allowHiddenFields: true } },
   { filter: "// a comment\nid = 'p1' // trailing", expected: ["p1"] },
+  { filter: '@request.auth.team.name = "" && @request.auth.id = ""', expected: ["p1", "p2", "p3", "p4"] },
+  { filter: "@request.auth.nosuchfield = null", expected: ["p1", "p2", "p3", "p4"], req: asAnn },
+  { filter: 'title = "x\'; DROP TABLE posts; --"', expected: [] },
 ];
 
 describe("filters on SQLite, PostgreSQL and in memory agree with the worked-out results", () => {
@@ -210,11 +254,44 @@ describe("bad names and types are 400s naming the problem", () => {
   });
 });
 
+describe("compiled SQL", () => {
+  it("binds values as parameters", () => {
+    const scope = scopeFor(posts, request());
+    for (const db of dbs) {
+      const query =
+        sql`SELECT 1 FROM posts AS r WHERE ${compileFilter(parseFilter('title = "evil\'s"'), scope, db.frags, "r")}`.compile(
+          db.db,
+        );
+      expect(query.sql).not.toContain("evil");
+      expect(query.parameters).toContain("evil's");
+    }
+  });
+
+  it("caps shared @collection rows", () => {
+    const filter = ["a", "b", "c", "d", "e"]
+      .map((alias) => `@collection.tags:${alias}.name ?= title`)
+      .join(" && ");
+    expect(compileError(filter).message).toMatch(/too many different @collection references \(max 4\)/);
+  });
+
+  it("needsData is exact with a scope", () => {
+    const scope = scopeFor(posts, request({ auth: authAs(FIXED, "u1") }));
+    expect(needsData(parseFilter("meta.a.b = 1"))).toBe(true);
+    expect(needsData(parseFilter("meta.a.b = 1"), scope)).toBe(false);
+    expect(needsData(parseFilter("@request.auth.name = title"), scope)).toBe(false);
+    expect(needsData(parseFilter("@request.auth.team.name = title"), scope)).toBe(true);
+    expect(needsData(parseFilter("tags ?= 'g1'"), scope)).toBe(false);
+    expect(needsData(parseFilter("tags.name ?= 'x'"), scope)).toBe(true);
+  });
+});
+
 describe("compileSort", () => {
   const order = async (db: TestDb, sort: string) => {
     const scope = scopeFor(posts, request());
     const terms = compileSort(sort, scope, db.frags, "r");
-    const result = await sql<{ id: string }>`SELECT r.id FROM posts AS r ORDER BY ${sql.join(terms)}`.execute(db.db);
+    const result = await sql<{ id: string }>`SELECT r.id FROM posts AS r ORDER BY ${sql.join(terms)}`.execute(
+      db.db,
+    );
     return result.rows.map((r) => r.id);
   };
 

@@ -31,7 +31,9 @@ export function parseStrftimeFormat(format: string): StrftimePiece[] {
       continue;
     }
     if (!DIRECTIVES.has(directive)) {
-      throw invalidFilter(`strftime() does not support "%${directive}" (supported: %Y %m %d %H %M %S %f %j %W %w %s %%)`);
+      throw invalidFilter(
+        `strftime() does not support "%${directive}" (supported: %Y %m %d %H %M %S %f %j %W %w %s %%)`,
+      );
     }
     if (text) pieces.push({ kind: "text", text });
     text = "";
@@ -52,7 +54,11 @@ export function parseDateModifier(text: string): DateModifier {
 }
 
 /** SQLite-compatible strftime for the supported subset; "" when the input is not a date. */
-export function strftime(pieces: readonly StrftimePiece[], input: string, modifiers: readonly DateModifier[]): string {
+export function strftime(
+  pieces: readonly StrftimePiece[],
+  input: string,
+  modifiers: readonly DateModifier[],
+): string {
   let ms = parseDateMs(input);
   if (ms === undefined) return "";
   for (const modifier of modifiers) ms = applyModifier(ms, modifier);

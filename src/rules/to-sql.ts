@@ -4,8 +4,8 @@ import type { Sql, SqlFragments } from "../store/sql-fragments.js";
 import { unreachable } from "./ast.js";
 import { haversineKm } from "./evaluate.js";
 import type { BaseOp, CompareType, Cond, Side, Term } from "./ir.js";
-import { type BoolSql, and, anyOf, allOf, not, or } from "./sql-bool.js";
-import { existsIn, pathQuery, type SqlContext, scalarPath } from "./sql-path.js";
+import { allOf, and, anyOf, type BoolSql, not, or } from "./sql-bool.js";
+import { existsIn, identifier, pathQuery, type SqlContext, scalarPath } from "./sql-path.js";
 import { strftime } from "./strftime.js";
 import {
   coerceLiteral,
@@ -40,15 +40,21 @@ export function condToSql(cond: Cond, cx: SqlContext): BoolSql {
       const alias = cx.nextAlias("b");
       const within = (bound: string | null) =>
         condToSql(cond.body, { ...cx, bindings: new Map(cx.bindings).set(cond.binding.id, bound) });
-      const target = sql.id(cond.binding.collection.name);
+      const target = sql.id(identifier(cond.binding.collection.name));
       const someRow = within(alias);
       const withRow: BoolSql =
-        someRow === false ? false : sql`EXISTS (SELECT 1 FROM ${target} AS ${sql.id(alias)} WHERE ${toSqlValue(someRow, cx)})`;
+        someRow === false
+          ? false
+          : sql`EXISTS (SELECT 1 FROM ${target} AS ${sql.id(alias)} WHERE ${toSqlValue(someRow, cx)})`;
       return or(withRow, and(sql`NOT EXISTS (SELECT 1 FROM ${target})`, within(null)));
     }
     case "compare": {
       const fix = (v: Value): Value =>
-        !cond.lower ? v : "lit" in v ? { lit: lowerAscii(String(v.lit)) } : { sql: cx.frags.lowerAscii(v.sql) };
+        !cond.lower
+          ? v
+          : "lit" in v
+            ? { lit: lowerAscii(String(v.lit)) }
+            : { sql: cx.frags.lowerAscii(v.sql) };
       return quantify(cond.left, cond.type, cx, (a) =>
         quantify(cond.right, cond.type, cx, (b) => predicate(cond.op, cond.type, fix(a), fix(b), cx.frags)),
       );
@@ -57,7 +63,10 @@ export function condToSql(cond: Cond, cx: SqlContext): BoolSql {
       return quantify(cond.value, "text", cx, (value) =>
         quantify(cond.pattern, "text", cx, (text) => {
           const pattern = asPattern(text, cond.pattern.term, cx.frags);
-          const match = "lit" in value && "lit" in pattern ? likeMatch(String(value.lit), String(pattern.lit)) : cx.frags.like(param(value, "text", cx.frags), param(pattern, "text", cx.frags));
+          const match =
+            "lit" in value && "lit" in pattern
+              ? likeMatch(String(value.lit), String(pattern.lit))
+              : cx.frags.like(param(value, "text", cx.frags), param(pattern, "text", cx.frags));
           return cond.negate ? not(match) : match;
         }),
       );
@@ -76,7 +85,9 @@ function asPattern(value: Value, term: Term, frags: SqlFragments): Value {
     return { lit: term.kind === "literal" ? likePatternFromLiteral(text) : likePatternFromValue(text) };
   }
   const text = frags.lowerAscii(value.sql);
-  return { sql: sql`('%' || replace(replace(replace(${text}, '\\', '\\\\'), '%', '\\%'), '_', '\\_') || '%')` };
+  return {
+    sql: sql`('%' || replace(replace(replace(${text}, '\\', '\\\\'), '%', '\\%'), '_', '\\_') || '%')`,
+  };
 }
 
 function predicate(op: BaseOp, type: CompareType, a: Value, b: Value, frags: SqlFragments): BoolSql {
@@ -96,7 +107,9 @@ function param(value: Value, type: CompareType, frags: SqlFragments): Sql {
 function quantify(side: Side, type: CompareType, cx: SqlContext, test: (value: Value) => BoolSql): BoolSql {
   const term = side.term;
   if (term.kind === "literal") {
-    const results = (term.values.length ? term.values : [null]).map((v) => test({ lit: coerceLiteral(v, type) }));
+    const results = (term.values.length ? term.values : [null]).map((v) =>
+      test({ lit: coerceLiteral(v, type) }),
+    );
     return side.quantifier === "any" ? anyOf(results) : allOf(results);
   }
   if (term.kind !== "path" || !term.multi) return test(scalarValue(term, type, cx));
@@ -104,7 +117,8 @@ function quantify(side: Side, type: CompareType, cx: SqlContext, test: (value: V
   if (term.start.kind === "binding" && cx.bindings.get(term.start.id) === null) return zero;
   const query = pathQuery(term, cx);
   const hasItems = existsIn(query, true, cx.frags);
-  if (side.quantifier === "any") return or(existsIn(query, test({ sql: query.value(type) }), cx.frags), and(not(hasItems), zero));
+  if (side.quantifier === "any")
+    return or(existsIn(query, test({ sql: query.value(type) }), cx.frags), and(not(hasItems), zero));
   return and(not(existsIn(query, not(test({ sql: query.value(type) })), cx.frags)), or(hasItems, zero));
 }
 
@@ -119,7 +133,8 @@ function scalarValue(term: Term, type: CompareType, cx: SqlContext): Value {
     }
     case "strftime": {
       const input = scalarValue(term.value, "text", cx);
-      if ("lit" in input) return { lit: coerceStored(strftime(term.pieces, String(input.lit), term.modifiers), "text", type) };
+      if ("lit" in input)
+        return { lit: coerceStored(strftime(term.pieces, String(input.lit), term.modifiers), "text", type) };
       return { sql: cx.frags.strftime(term.pieces, input.sql, term.modifiers) };
     }
     case "geoDistance": {

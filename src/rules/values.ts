@@ -103,7 +103,7 @@ export function compareCodePoints(a: string, b: string): number {
 
 /** ASCII-only lower-casing, as SQLite's lower() does without ICU. */
 export function lowerAscii(text: string): string {
-  return text.toLowerCase();
+  return text.replace(/[A-Z]+/g, (s) => s.toLowerCase());
 }
 
 /**

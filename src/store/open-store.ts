@@ -1,7 +1,7 @@
+import { runSystemMigrations } from "./migrations/run-system-migrations.js";
 import { openPostgresStore } from "./postgres/open.js";
 import { openSqliteStore } from "./sqlite/open.js";
 import type { Store, StoreConfig } from "./store.js";
-import { runSystemMigrations } from "./migrations/run-system-migrations.js";
 
 /** Opens the configured store and brings its system tables up to date. */
 export async function openStore(config: StoreConfig): Promise<Store> {

@@ -8,7 +8,9 @@ export type Sql = RawBuilder<unknown>;
 export type JsonPath = readonly (string | number)[];
 
 export type StrftimeDirective = "Y" | "m" | "d" | "H" | "M" | "S" | "f" | "j" | "W" | "w" | "s";
-export type StrftimePiece = { kind: "text"; text: string } | { kind: "directive"; directive: StrftimeDirective };
+export type StrftimePiece =
+  | { kind: "text"; text: string }
+  | { kind: "directive"; directive: StrftimeDirective };
 export type DateModifier =
   | { kind: "add"; amount: number; unit: "day" | "hour" | "minute" | "second" }
   | { kind: "startOf"; unit: "day" | "month" | "year" };

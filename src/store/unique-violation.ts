@@ -8,7 +8,10 @@ export function uniqueViolationColumns(err: unknown): string[] | null {
   if (e.code === "SQLITE_CONSTRAINT_UNIQUE" || e.code === "SQLITE_CONSTRAINT_PRIMARYKEY") {
     // "UNIQUE constraint failed: posts.title, posts.slug"
     const list = e.message?.split(":")[1] ?? "";
-    return list.split(",").map((s) => s.trim().split(".").pop() ?? "").filter(Boolean);
+    return list
+      .split(",")
+      .map((s) => s.trim().split(".").pop() ?? "")
+      .filter(Boolean);
   }
   if (e.code === "23505") {
     // detail: 'Key (title, slug)=(a, b) already exists.' — expression indexes have no plain names.

@@ -23,8 +23,11 @@ export function postgresAvailable(): Promise<boolean> {
       await client.end();
       return true;
     } catch (err) {
-      if (process.env.CI === "true") throw new Error(`PostgreSQL is required under CI=true: ${(err as Error).message}`);
-      console.warn(`[tests] PostgreSQL at ${PG_URL} unreachable; running SQLite only (${(err as Error).message})`);
+      if (process.env.CI === "true")
+        throw new Error(`PostgreSQL is required under CI=true: ${(err as Error).message}`);
+      console.warn(
+        `[tests] PostgreSQL at ${PG_URL} unreachable; running SQLite only (${(err as Error).message})`,
+      );
       return false;
     }
   })();
@@ -67,7 +70,12 @@ export async function startServer(kind: StoreKind, extra: { bodyLimit?: number }
   const app = await createApp(config);
   await app.services.records.create(
     "_superusers",
-    { email: SUPERUSER.email, password: SUPERUSER.password, passwordConfirm: SUPERUSER.password, verified: true },
+    {
+      email: SUPERUSER.email,
+      password: SUPERUSER.password,
+      passwordConfirm: SUPERUSER.password,
+      verified: true,
+    },
     systemContext(),
   );
   const url = await app.listen();

@@ -25,7 +25,8 @@ export async function readBody(request: FastifyRequest, maxDepth: number): Promi
   if (!request.isMultipart()) {
     const body = request.body;
     if (body === undefined || body === null) return { body: {}, formKeys: new Set() };
-    if (typeof body !== "object" || Array.isArray(body)) throw badRequest("The request body must be a JSON object.");
+    if (typeof body !== "object" || Array.isArray(body))
+      throw badRequest("The request body must be a JSON object.");
     return { body: body as Record<string, unknown>, formKeys: new Set() };
   }
   const body: Record<string, unknown> = Object.create(null);
@@ -35,7 +36,8 @@ export async function readBody(request: FastifyRequest, maxDepth: number): Promi
       part.file.resume();
       throw badRequest(`File uploads are not supported yet (field "${part.fieldname}").`);
     }
-    if (["__proto__", "constructor", "prototype"].includes(part.fieldname)) throw badRequest(`The key "${part.fieldname}" is not allowed.`);
+    if (["__proto__", "constructor", "prototype"].includes(part.fieldname))
+      throw badRequest(`The key "${part.fieldname}" is not allowed.`);
     const value = String(part.value);
     if (part.fieldname === "@jsonPayload") {
       let payload: unknown;
@@ -44,7 +46,8 @@ export async function readBody(request: FastifyRequest, maxDepth: number): Promi
       } catch {
         throw badRequest("@jsonPayload is not valid JSON.");
       }
-      if (!payload || typeof payload !== "object" || Array.isArray(payload)) throw badRequest("@jsonPayload must be a JSON object.");
+      if (!payload || typeof payload !== "object" || Array.isArray(payload))
+        throw badRequest("@jsonPayload must be a JSON object.");
       checkJsonShape(payload, maxDepth);
       for (const [k, v] of Object.entries(payload)) {
         body[k] = v;
@@ -53,7 +56,8 @@ export async function readBody(request: FastifyRequest, maxDepth: number): Promi
       continue;
     }
     const existing = body[part.fieldname];
-    body[part.fieldname] = existing === undefined ? value : Array.isArray(existing) ? [...existing, value] : [existing, value];
+    body[part.fieldname] =
+      existing === undefined ? value : Array.isArray(existing) ? [...existing, value] : [existing, value];
     formKeys.add(part.fieldname);
   }
   return { body: { ...body }, formKeys };

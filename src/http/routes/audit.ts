@@ -5,7 +5,18 @@ import { parseListParams } from "../../records/list-params.js";
 import { requireSuperuser } from "../request-context.js";
 import type { Services } from "../services.js";
 
-const COLUMNS = ["id", "created", "action", "collectionId", "collectionName", "recordId", "actorCollection", "actorId", "requestId", "ip"] as const;
+const COLUMNS = [
+  "id",
+  "created",
+  "action",
+  "collectionId",
+  "collectionName",
+  "recordId",
+  "actorCollection",
+  "actorId",
+  "requestId",
+  "ip",
+] as const;
 const toColumn = (name: string) => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 /** Equality filters on audit columns: `action = "record.create" && collectionName = "posts"`. */
 const TERM = /^\s*([A-Za-z]+)\s*(=|!=|>=|<=|>|<)\s*(?:"([^"]*)"|'([^']*)')\s*$/;
@@ -21,17 +32,29 @@ export function auditRoutes(app: FastifyInstance, services: Services): void {
         const m = TERM.exec(part);
         const column = m?.[1];
         if (!m || !column || !(COLUMNS as readonly string[]).includes(column)) {
-          throw badRequest(`Invalid audit filter. Use ${COLUMNS.join(", ")} compared with quoted values, joined by &&.`);
+          throw badRequest(
+            `Invalid audit filter. Use ${COLUMNS.join(", ")} compared with quoted values, joined by &&.`,
+          );
         }
         conditions.push(sql`${sql.ref(toColumn(column))} ${sql.raw(m[2] as string)} ${m[3] ?? m[4] ?? ""}`);
       }
     }
     const sort = params.sort.trim() === "created" ? sql`created ASC, id ASC` : sql`created DESC, id DESC`;
     const where = sql.join(conditions, sql` AND `);
-    const rows = await sql<Record<string, unknown>>`SELECT * FROM _audit WHERE ${where} ORDER BY ${sort} LIMIT ${params.perPage} OFFSET ${(params.page - 1) * params.perPage}`.execute(services.store.db);
+    const rows = await sql<
+      Record<string, unknown>
+    >`SELECT * FROM _audit WHERE ${where} ORDER BY ${sort} LIMIT ${params.perPage} OFFSET ${(params.page - 1) * params.perPage}`.execute(
+      services.store.db,
+    );
     const total = params.skipTotal
       ? -1
-      : Number((await sql<{ n: number }>`SELECT COUNT(*) AS n FROM _audit WHERE ${where}`.execute(services.store.db)).rows[0]?.n ?? 0);
+      : Number(
+          (
+            await sql<{ n: number }>`SELECT COUNT(*) AS n FROM _audit WHERE ${where}`.execute(
+              services.store.db,
+            )
+          ).rows[0]?.n ?? 0,
+        );
     return {
       page: params.page,
       perPage: params.perPage,

@@ -1,11 +1,11 @@
 import type { FastifyInstance } from "fastify";
 import { collectionToApi } from "../../collections/collection-json.js";
+import { scaffolds } from "../../collections/scaffolds.js";
 import { badRequest, notFound } from "../../errors/api-error.js";
 import { parseListParams } from "../../records/list-params.js";
 import { requireSuperuser } from "../request-context.js";
 import type { Services } from "../services.js";
 import { objectBody } from "./records.js";
-import { scaffolds } from "../../collections/scaffolds.js";
 
 type Params = { collection: string };
 
@@ -19,7 +19,9 @@ export function collectionRoutes(app: FastifyInstance, services: Services): void
   app.get("/api/collections", async (req) => {
     const ctx = await requireSuperuser(req, services);
     const params = parseListParams(ctx.query);
-    const all = registry.all().sort((a, b) => a.created.localeCompare(b.created) || a.name.localeCompare(b.name));
+    const all = registry
+      .all()
+      .sort((a, b) => a.created.localeCompare(b.created) || a.name.localeCompare(b.name));
     const nameFilter = /^name\s*=\s*["']([^"']*)["']$/.exec(params.filter.trim());
     const filtered = nameFilter ? all.filter((c) => c.name === nameFilter[1]) : all;
     const start = (params.page - 1) * params.perPage;
@@ -45,7 +47,11 @@ export function collectionRoutes(app: FastifyInstance, services: Services): void
         collections: { code: "validation_required", message: "Must be a list of collections." },
       });
     }
-    await collections.import(body.collections as Record<string, unknown>[], body.deleteMissing === true, actorOf(ctx));
+    await collections.import(
+      body.collections as Record<string, unknown>[],
+      body.deleteMissing === true,
+      actorOf(ctx),
+    );
     return reply.code(204).send();
   });
 
@@ -63,7 +69,9 @@ export function collectionRoutes(app: FastifyInstance, services: Services): void
 
   app.patch<{ Params: Params }>("/api/collections/:collection", async (req) => {
     const ctx = await requireSuperuser(req, services);
-    return collectionToApi(await collections.update(req.params.collection, objectBody(req.body), actorOf(ctx)));
+    return collectionToApi(
+      await collections.update(req.params.collection, objectBody(req.body), actorOf(ctx)),
+    );
   });
 
   app.delete<{ Params: Params }>("/api/collections/:collection", async (req, reply) => {

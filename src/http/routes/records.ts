@@ -9,7 +9,8 @@ type Params = { collection: string; id: string };
 /** A JSON body that must be an object (routes that take no multipart). */
 export function objectBody(body: unknown): Record<string, unknown> {
   if (body === undefined || body === null) return {};
-  if (typeof body !== "object" || Array.isArray(body)) throw badRequest("The request body must be a JSON object.");
+  if (typeof body !== "object" || Array.isArray(body))
+    throw badRequest("The request body must be a JSON object.");
   return body as Record<string, unknown>;
 }
 
@@ -18,7 +19,9 @@ export function recordRoutes(app: FastifyInstance, services: Services): void {
   const { records } = services;
   const base = "/api/collections/:collection/records";
 
-  app.get<{ Params: Params }>(base, async (req) => records.list(req.params.collection, await contextOf(req, services)));
+  app.get<{ Params: Params }>(base, async (req) =>
+    records.list(req.params.collection, await contextOf(req, services)),
+  );
 
   app.get<{ Params: Params }>(`${base}/:id`, async (req) =>
     records.view(req.params.collection, req.params.id, await contextOf(req, services)),
@@ -31,7 +34,9 @@ export function recordRoutes(app: FastifyInstance, services: Services): void {
 
   app.patch<{ Params: Params }>(`${base}/:id`, async (req) => {
     const { body, formKeys } = await readBody(req, services.config.jsonMaxDepth);
-    return records.update(req.params.collection, req.params.id, body, await contextOf(req, services), { formKeys });
+    return records.update(req.params.collection, req.params.id, body, await contextOf(req, services), {
+      formKeys,
+    });
   });
 
   app.delete<{ Params: Params }>(`${base}/:id`, async (req, reply) => {

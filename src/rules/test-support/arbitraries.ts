@@ -3,16 +3,58 @@ import fc from "fast-check";
 import type { CompareOp, Expr, Modifier, Operand } from "../ast.js";
 import type { Dataset, Row } from "./databases.js";
 
-const CHARS = ["a", "b", "A", "B", "z", "%", "_", "\\", " ", "ü", "Ü", "😀", "\uE000", "'", '"', "0", "1", "-", ".", "é"];
+const CHARS = [
+  "a",
+  "b",
+  "A",
+  "B",
+  "z",
+  "%",
+  "_",
+  "\\",
+  " ",
+  "ü",
+  "Ü",
+  "😀",
+  "\uE000",
+  "'",
+  '"',
+  "0",
+  "1",
+  "-",
+  ".",
+  "é",
+];
 export const textArb = fc.oneof(
-  fc.constantFrom("", "a", "A", "ab", "Ab", "b%", "_", "\\", "ü", "Ü", "É", "é", "😀", "\uE000", "100%", "x_y", "2024"),
+  fc.constantFrom(
+    "",
+    "a",
+    "A",
+    "ab",
+    "Ab",
+    "b%",
+    "_",
+    "\\",
+    "ü",
+    "Ü",
+    "É",
+    "é",
+    "😀",
+    "\uE000",
+    "100%",
+    "x_y",
+    "2024",
+  ),
   fc.string({ unit: fc.constantFrom(...CHARS), maxLength: 5 }),
 );
 const niceNumber = fc.oneof(
   fc.constantFrom(0, 1, -1, 2.5, -2.5, 0.1, 10, 100, 1e6, -0.5),
   fc.integer({ min: -50, max: 50 }),
 );
-export const numberArb = fc.oneof(niceNumber, fc.double({ min: -1e6, max: 1e6, noNaN: true, noDefaultInfinity: true }));
+export const numberArb = fc.oneof(
+  niceNumber,
+  fc.double({ min: -1e6, max: 1e6, noNaN: true, noDefaultInfinity: true }),
+);
 const pick = <T>(items: readonly T[]) => fc.constantFrom(...items);
 const subset = (items: readonly string[]) => fc.subarray([...items]);
 
@@ -32,7 +74,11 @@ const dateArb = fc.oneof(
   ),
   fc
     .tuple(
-      fc.date({ min: new Date("1970-01-01T00:00:00Z"), max: new Date("2100-12-31T23:59:59Z"), noInvalidDate: true }),
+      fc.date({
+        min: new Date("1970-01-01T00:00:00Z"),
+        max: new Date("2100-12-31T23:59:59Z"),
+        noInvalidDate: true,
+      }),
       fc.constantFrom(0, 1, 2, 3),
     )
     .map(([d, shape]) => {
@@ -77,7 +123,10 @@ export const datasetArb: fc.Arbitrary<Dataset> = fc
       }),
       { minLength: 4, maxLength: 4 },
     ),
-    tags: fc.array(fc.record({ name: textArb, color: pick(["a", "b", "c", ""]), weight: numberArb }), { minLength: 0, maxLength: 4 }),
+    tags: fc.array(fc.record({ name: textArb, color: pick(["a", "b", "c", ""]), weight: numberArb }), {
+      minLength: 0,
+      maxLength: 4,
+    }),
     posts: fc.array(
       fc.record({
         title: textArb,
@@ -94,7 +143,12 @@ export const datasetArb: fc.Arbitrary<Dataset> = fc
       { minLength: 8, maxLength: 8 },
     ),
     comments: fc.array(
-      fc.record({ post: pick([...POSTS, ""]), message: textArb, votes: numberArb, author: pick([...USERS, ""]) }),
+      fc.record({
+        post: pick([...POSTS, ""]),
+        message: textArb,
+        votes: numberArb,
+        author: pick([...USERS, ""]),
+      }),
       { maxLength: 8 },
     ),
   })
@@ -118,7 +172,11 @@ const collection = (name: string, alias: string | null, path: string): Operand =
   path: path.split("."),
   modifier: null,
 });
-const request = (area: "auth" | "body" | "query" | "method", path: string, modifier: Modifier | null = null): Operand => ({
+const request = (
+  area: "auth" | "body" | "query" | "method",
+  path: string,
+  modifier: Modifier | null = null,
+): Operand => ({
   kind: "request",
   area,
   path: path ? path.split(".") : [],
@@ -161,7 +219,11 @@ const TEXT_OPERANDS: Operand[] = [
   request("method", ""),
   { kind: "call", name: "strftime", args: [str("%Y-%m-%d"), field("published")] },
   { kind: "call", name: "strftime", args: [str("%W|%j|%w|%s"), field("published"), str("start of month")] },
-  { kind: "call", name: "strftime", args: [str("%H:%M:%f"), field("published"), str("-36 hours"), str("+1 days")] },
+  {
+    kind: "call",
+    name: "strftime",
+    args: [str("%H:%M:%f"), field("published"), str("-36 hours"), str("+1 days")],
+  },
 ];
 const NUMBER_OPERANDS: Operand[] = [
   field("views"),
@@ -176,7 +238,11 @@ const NUMBER_OPERANDS: Operand[] = [
   collection("users", null, "age"),
   collection("comments", null, "votes"),
   request("body", "labels", "length"),
-  { kind: "call", name: "geoDistance", args: [field("loc.lon"), field("loc.lat"), { kind: "number", value: 2 }, { kind: "number", value: 45 }] },
+  {
+    kind: "call",
+    name: "geoDistance",
+    args: [field("loc.lon"), field("loc.lat"), { kind: "number", value: 2 }, { kind: "number", value: 45 }],
+  },
 ];
 const BOOL_OPERANDS: Operand[] = [field("active"), field("author.emailVisibility"), field("meta.b")];
 

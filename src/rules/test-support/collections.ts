@@ -4,7 +4,18 @@ import type { Collection, Field } from "../../collections/model.js";
 const common = { system: false, hidden: false, presentable: false, required: false };
 
 export function text(name: string, extra: Partial<Field> = {}): Field {
-  return { ...common, id: `f_${name}`, name, type: "text", min: 0, max: 0, pattern: "", autogeneratePattern: "", primaryKey: false, ...extra } as Field;
+  return {
+    ...common,
+    id: `f_${name}`,
+    name,
+    type: "text",
+    min: 0,
+    max: 0,
+    pattern: "",
+    autogeneratePattern: "",
+    primaryKey: false,
+    ...extra,
+  } as Field;
 }
 function typed(type: Field["type"], name: string, extra: Record<string, unknown> = {}): Field {
   return { ...common, id: `f_${name}`, name, type, ...extra } as Field;
@@ -12,7 +23,8 @@ function typed(type: Field["type"], name: string, extra: Record<string, unknown>
 const id = () => text("id", { system: true, primaryKey: true } as Partial<Field>);
 const number = (name: string) => typed("number", name, { min: null, max: null, onlyInt: false });
 const bool = (name: string) => typed("bool", name);
-const select = (name: string, maxSelect: number) => typed("select", name, { values: ["a", "b", "c"], maxSelect });
+const select = (name: string, maxSelect: number) =>
+  typed("select", name, { values: ["a", "b", "c"], maxSelect });
 const relation = (name: string, collectionId: string, maxSelect: number) =>
   typed("relation", name, { collectionId, cascadeDelete: false, minSelect: 0, maxSelect });
 const json = (name: string) => typed("json", name, { maxSize: 0 });

@@ -27,8 +27,10 @@ export const PG_URL = process.env.RULES_PG_URL ?? "postgres://postgres@127.0.0.1
 
 function columnType(field: Field, dialect: "sqlite" | "postgres"): string {
   const pgText = `TEXT COLLATE "C" NOT NULL DEFAULT ''`;
-  if (field.name === "id") return dialect === "postgres" ? `TEXT COLLATE "C" PRIMARY KEY` : "TEXT PRIMARY KEY";
-  if (isMultiValued(field)) return dialect === "postgres" ? "JSONB NOT NULL DEFAULT '[]'" : "TEXT NOT NULL DEFAULT '[]'";
+  if (field.name === "id")
+    return dialect === "postgres" ? `TEXT COLLATE "C" PRIMARY KEY` : "TEXT PRIMARY KEY";
+  if (isMultiValued(field))
+    return dialect === "postgres" ? "JSONB NOT NULL DEFAULT '[]'" : "TEXT NOT NULL DEFAULT '[]'";
   switch (field.type) {
     case "number":
       return dialect === "postgres" ? "DOUBLE PRECISION NOT NULL DEFAULT 0" : "REAL NOT NULL DEFAULT 0";
@@ -37,7 +39,9 @@ function columnType(field: Field, dialect: "sqlite" | "postgres"): string {
     case "json":
       return dialect === "postgres" ? "JSONB" : "TEXT";
     case "geoPoint":
-      return dialect === "postgres" ? `JSONB NOT NULL DEFAULT '{"lon":0,"lat":0}'` : `TEXT NOT NULL DEFAULT '{"lon":0,"lat":0}'`;
+      return dialect === "postgres"
+        ? `JSONB NOT NULL DEFAULT '{"lon":0,"lat":0}'`
+        : `TEXT NOT NULL DEFAULT '{"lon":0,"lat":0}'`;
     default:
       return dialect === "postgres" ? pgText : "TEXT NOT NULL DEFAULT ''";
   }
@@ -53,7 +57,9 @@ async function createTables(db: TestDb): Promise<void> {
 export async function openSqlite(): Promise<TestDb> {
   const dir = mkdtempSync(join(tmpdir(), "rules-"));
   const sqlite = new Database(join(dir, "rules.db"));
-  const db = new Kysely<Record<string, Record<string, unknown>>>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Record<string, Record<string, unknown>>>({
+    dialect: new SqliteDialect({ database: sqlite }),
+  });
   const testDb: TestDb = {
     name: "sqlite",
     db,
@@ -109,15 +115,23 @@ export async function loadDataset(db: TestDb, data: Dataset): Promise<void> {
       const rows = data[c.name] ?? [];
       if (rows.length === 0) continue;
       const names = c.fields.map((f) => sql.id(f.name));
-      const tuples = rows.map((row) => sql`(${sql.join(c.fields.map((f) => toDb(f, row[f.name], db.name)))})`);
+      const tuples = rows.map(
+        (row) => sql`(${sql.join(c.fields.map((f) => toDb(f, row[f.name], db.name)))})`,
+      );
       await sql`INSERT INTO ${sql.id(c.name)} (${sql.join(names)}) VALUES ${sql.join(tuples)}`.execute(trx);
     }
   });
 }
 
 /** Ids of `collection` rows matching a compiled filter, sorted. */
-export async function selectIds(db: TestDb, collection: Collection, where: RawBuilder<unknown>): Promise<string[]> {
-  const result = await sql<{ id: string }>`SELECT r.id FROM ${sql.id(collection.name)} AS r WHERE ${where} ORDER BY r.id`.execute(db.db);
+export async function selectIds(
+  db: TestDb,
+  collection: Collection,
+  where: RawBuilder<unknown>,
+): Promise<string[]> {
+  const result = await sql<{
+    id: string;
+  }>`SELECT r.id FROM ${sql.id(collection.name)} AS r WHERE ${where} ORDER BY r.id`.execute(db.db);
   return result.rows.map((r) => r.id);
 }
 

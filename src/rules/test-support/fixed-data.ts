@@ -7,8 +7,26 @@ export const FIXED: Dataset = {
     { id: "t2", name: "Blue" },
   ],
   users: [
-    { id: "u1", name: "Ann", email: "ann@x.io", emailVisibility: true, password: "h1", tokenKey: "k1", age: 30, team: "t1" },
-    { id: "u2", name: "bob", email: "bob@x.io", emailVisibility: false, password: "h2", tokenKey: "k2", age: 17, team: "t2" },
+    {
+      id: "u1",
+      name: "Ann",
+      email: "ann@x.io",
+      emailVisibility: true,
+      password: "h1",
+      tokenKey: "k1",
+      age: 30,
+      team: "t1",
+    },
+    {
+      id: "u2",
+      name: "bob",
+      email: "bob@x.io",
+      emailVisibility: false,
+      password: "h2",
+      tokenKey: "k2",
+      age: 17,
+      team: "t2",
+    },
     { id: "u3", name: "", email: "", emailVisibility: false, password: "", tokenKey: "k3", age: 0, team: "" },
   ],
   tags: [

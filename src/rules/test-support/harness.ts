@@ -25,7 +25,11 @@ export function authAs(data: Dataset, id: string): RequestInfo["auth"] {
   return { ...row, collectionId: users.id, collectionName: users.name };
 }
 
-export function scopeFor(collection: Collection, req: RequestInfo, extra: Partial<RuleScope> = {}): RuleScope {
+export function scopeFor(
+  collection: Collection,
+  req: RequestInfo,
+  extra: Partial<RuleScope> = {},
+): RuleScope {
   return { collection, getCollection, request: req, now: NOW, ...extra };
 }
 

@@ -15,7 +15,8 @@ export async function runSystemMigrations(store: Store): Promise<string[]> {
   await MIGRATIONS_TABLE.execute(store.db);
   const applied: string[] = [];
   await store.transaction(async (tx) => {
-    if (store.dialect === "postgres") await sql`SELECT pg_advisory_xact_lock(${MIGRATION_LOCK_KEY})`.execute(tx);
+    if (store.dialect === "postgres")
+      await sql`SELECT pg_advisory_xact_lock(${MIGRATION_LOCK_KEY})`.execute(tx);
     const done = new Set(await appliedNames(tx));
     for (const migration of systemMigrations) {
       if (done.has(migration.name)) continue;

@@ -28,7 +28,9 @@ export const systemMigrations: SystemMigration[] = [
         created ${text(d)} NOT NULL,
         updated ${text(d)} NOT NULL
       )`.execute(db);
-      await sql`CREATE UNIQUE INDEX IF NOT EXISTS _collections_name ON _collections (LOWER(name))`.execute(db);
+      await sql`CREATE UNIQUE INDEX IF NOT EXISTS _collections_name ON _collections (LOWER(name))`.execute(
+        db,
+      );
       await sql`CREATE TABLE IF NOT EXISTS _params (
         id ${text(d)} PRIMARY KEY NOT NULL,
         value TEXT NOT NULL,
@@ -59,6 +61,52 @@ export const systemMigrations: SystemMigration[] = [
       )`.execute(db);
       await sql`CREATE INDEX IF NOT EXISTS _audit_created ON _audit (created)`.execute(db);
       await sql`CREATE INDEX IF NOT EXISTS _audit_record ON _audit (collection_name, record_id)`.execute(db);
+    },
+  },
+  {
+    name: "0002_auth_tables",
+    async up(db, d) {
+      const refs = sql`collection_id ${text(d)} NOT NULL, record_id ${text(d)} NOT NULL`;
+      await sql`CREATE TABLE IF NOT EXISTS _otps (
+        id ${text(d)} PRIMARY KEY NOT NULL, ${refs},
+        password TEXT NOT NULL, sent_to ${text(d)} NOT NULL DEFAULT '', attempts INTEGER NOT NULL DEFAULT 0,
+        created ${text(d)} NOT NULL
+      )`.execute(db);
+      await sql`CREATE INDEX IF NOT EXISTS _otps_record ON _otps (collection_id, record_id)`.execute(db);
+      await sql`CREATE TABLE IF NOT EXISTS _mfas (
+        id ${text(d)} PRIMARY KEY NOT NULL, ${refs},
+        method ${text(d)} NOT NULL, created ${text(d)} NOT NULL
+      )`.execute(db);
+      await sql`CREATE INDEX IF NOT EXISTS _mfas_record ON _mfas (collection_id, record_id)`.execute(db);
+      await sql`CREATE TABLE IF NOT EXISTS _external_auths (
+        id ${text(d)} PRIMARY KEY NOT NULL, ${refs},
+        provider ${text(d)} NOT NULL, provider_id ${text(d)} NOT NULL, created ${text(d)} NOT NULL
+      )`.execute(db);
+      await sql`CREATE UNIQUE INDEX IF NOT EXISTS _external_auths_provider ON _external_auths (collection_id, provider, provider_id)`.execute(
+        db,
+      );
+      await sql`CREATE UNIQUE INDEX IF NOT EXISTS _external_auths_record ON _external_auths (collection_id, record_id, provider)`.execute(
+        db,
+      );
+      await sql`CREATE TABLE IF NOT EXISTS _auth_origins (
+        id ${text(d)} PRIMARY KEY NOT NULL, ${refs},
+        fingerprint ${text(d)} NOT NULL, created ${text(d)} NOT NULL, updated ${text(d)} NOT NULL
+      )`.execute(db);
+      await sql`CREATE UNIQUE INDEX IF NOT EXISTS _auth_origins_fp ON _auth_origins (collection_id, record_id, fingerprint)`.execute(
+        db,
+      );
+      await sql`CREATE TABLE IF NOT EXISTS _api_keys (
+        id ${text(d)} PRIMARY KEY NOT NULL,
+        name ${text(d)} NOT NULL,
+        prefix ${text(d)} NOT NULL,
+        hash ${text(d)} NOT NULL,
+        scopes TEXT NOT NULL DEFAULT '[]',
+        created ${text(d)} NOT NULL,
+        created_by ${text(d)} NOT NULL DEFAULT '',
+        last_used ${text(d)} NOT NULL DEFAULT '',
+        revoked ${text(d)} NOT NULL DEFAULT ''
+      )`.execute(db);
+      await sql`CREATE UNIQUE INDEX IF NOT EXISTS _api_keys_hash ON _api_keys (hash)`.execute(db);
     },
   },
 ];

@@ -81,7 +81,12 @@ export const postgresFragments: SqlFragments = {
     const m = (i: number) => sql.raw(`p.m[${i}]`);
     let t: Sql = sql`(make_timestamp(CAST(${m(1)} AS int), CAST(${m(2)} AS int), 1, 0, 0, 0) + make_interval(days => CAST(${m(3)} AS int) - 1, hours => CAST(COALESCE(${m(4)}, '0') AS int), mins => CAST(COALESCE(${m(5)}, '0') AS int)) + floor(CAST(COALESCE(${m(6)}, '0') AS numeric) * 1000 + 0.5) * interval '1 millisecond')`;
     for (const modifier of modifiers) t = applyModifier(t, modifier);
-    const text = pieces.length ? sql.join(pieces.map((p) => directive(p, sql.raw("q.t"))), sql` || `) : sql`''`;
+    const text = pieces.length
+      ? sql.join(
+          pieces.map((p) => directive(p, sql.raw("q.t"))),
+          sql` || `,
+        )
+      : sql`''`;
     return sql`COALESCE((SELECT ${text} FROM (SELECT ${t} AS t FROM (SELECT regexp_match(${value}, ${DATE_INPUT}) AS m) p WHERE p.m IS NOT NULL) q), '')`;
   },
   geoDistance: (lonA, latA, lonB, latB) =>

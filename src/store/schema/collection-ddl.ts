@@ -4,9 +4,9 @@ import { parseIndex } from "../../collections/index-definition.js";
 import type { Collection, Field } from "../../collections/model.js";
 import type { DialectName } from "../sql-fragments.js";
 import type { Db } from "../store.js";
+import { convertColumnSql } from "./convert-column.js";
 import { createIndexSql, dropIndexSql } from "./index-sql.js";
 import { quoteIdent } from "./quote.js";
-import { convertColumnSql } from "./convert-column.js";
 
 /**
  * Turns a collection change into DDL. Fields are matched by id, so a rename keeps its data;
@@ -23,7 +23,8 @@ export async function applyCollectionDdl(
   if (before) for (const index of before.indexes) await run(dropIndexSql(parseIndex(index).name));
 
   if (!after) {
-    if (before) await run(`DROP ${before.type === "view" ? "VIEW" : "TABLE"} IF EXISTS ${quoteIdent(before.name)}`);
+    if (before)
+      await run(`DROP ${before.type === "view" ? "VIEW" : "TABLE"} IF EXISTS ${quoteIdent(before.name)}`);
     return;
   }
   if (after.type === "view") {

@@ -1,5 +1,5 @@
-import { isMultiValued } from "../../collections/model.js";
 import type { Field } from "../../collections/model.js";
+import { isMultiValued } from "../../collections/model.js";
 import type { DialectName } from "../sql-fragments.js";
 
 /**

@@ -1,5 +1,5 @@
-import { sql } from "kysely";
 import type { RawBuilder } from "kysely";
+import { sql } from "kysely";
 
 const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
 

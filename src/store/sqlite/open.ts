@@ -2,11 +2,11 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import { Kysely } from "kysely";
-import { ImmediateSqliteDialect } from "./immediate-dialect.js";
 import type { Db, Store } from "../store.js";
+import { registerSqliteFunctions } from "./functions.js";
+import { ImmediateSqliteDialect } from "./immediate-dialect.js";
 import { sqliteFragments } from "./sql-fragments.js";
 import { cachingDatabase } from "./statement-cache.js";
-import { registerSqliteFunctions } from "./functions.js";
 
 /** Opens a SQLite file tuned for a server: WAL, foreign keys, a busy timeout for other processes (CLI). */
 export function openSqliteStore(file: string): Store {

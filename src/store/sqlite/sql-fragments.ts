@@ -11,7 +11,12 @@ const D2 = "[0-9][0-9]";
 const DATE = `${D4}-${D2}-${D2}`;
 // The date shapes strftime accepts elsewhere (see DATE_INPUT in rules/strftime.ts); SQLite itself
 // also reads julian day numbers and 'now', which the other dialects do not, so those are fenced off.
-const TIMES = ["", `[ T]${D2}:${D2}`, `[ T]${D2}:${D2}:${D2}`, ...["", "[0-9]", "[0-9][0-9]"].map((f) => `[ T]${D2}:${D2}:${D2}.[0-9]${f}`)];
+const TIMES = [
+  "",
+  `[ T]${D2}:${D2}`,
+  `[ T]${D2}:${D2}:${D2}`,
+  ...["", "[0-9]", "[0-9][0-9]"].map((f) => `[ T]${D2}:${D2}:${D2}.[0-9]${f}`),
+];
 const DATE_GLOBS = TIMES.flatMap((time) => [`${DATE}${time}`, `${DATE}${time}Z`]);
 
 function modifierText(modifier: DateModifier): string {

@@ -1,0 +1,19 @@
+import type { FastifyInstance } from "fastify";
+import { maskSecrets } from "../../settings/settings-service.js";
+import { requireSuperuser } from "../request-context.js";
+import type { Services } from "../services.js";
+import { objectBody } from "./records.js";
+
+/** /api/settings for superusers; secrets are masked on every read. */
+export function settingsRoutes(app: FastifyInstance, services: Services): void {
+  app.get("/api/settings", async (req) => {
+    await requireSuperuser(req, services);
+    return maskSecrets(await services.settings.get());
+  });
+
+  app.patch("/api/settings", async (req) => {
+    const ctx = await requireSuperuser(req, services);
+    const actor = ctx.auth ? { collectionName: ctx.auth.collection.name, id: ctx.auth.record.id } : null;
+    return maskSecrets(await services.settings.update(objectBody(req.body), actor));
+  });
+}
