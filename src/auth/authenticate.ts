@@ -21,16 +21,11 @@ export async function authenticate(
   const token = header.startsWith("Bearer ") ? header.slice(7).trim() : header.trim();
   if (token === "" || token.length > 4096) return null;
   const claims = peekClaims(token);
-  if (
-    !claims ||
-    claims.type !== "auth" ||
-    typeof claims.id !== "string" ||
-    typeof claims.collectionId !== "string"
-  ) {
+  if (claims?.type !== "auth" || typeof claims.id !== "string" || typeof claims.collectionId !== "string") {
     return null;
   }
   const collection = registry.get(claims.collectionId);
-  if (!collection || collection.type !== "auth" || collection.id !== claims.collectionId) return null;
+  if (collection?.type !== "auth" || collection.id !== claims.collectionId) return null;
   const record = await query.findOne(collection, claims.id);
   if (!record) return null;
   const secret = (collection.auth?.authToken as { secret?: string } | undefined)?.secret ?? "";

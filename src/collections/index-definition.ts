@@ -61,7 +61,11 @@ export function parseIndex(src: string): IndexDefinition {
   if (src.length > 2000) throw invalid("too long");
   const t = tokenize(src);
   let i = 0;
-  const word = (w: string) => t[i]?.toUpperCase() === w && (i++, true);
+  const word = (w: string) => {
+    if (t[i]?.toUpperCase() !== w) return false;
+    i++;
+    return true;
+  };
   const expect = (w: string) => {
     if (!word(w)) throw invalid(`expected ${w}`);
   };

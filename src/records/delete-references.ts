@@ -69,7 +69,7 @@ async function findReferrers(
 ) {
   const scope = query.scope(other, SYSTEM_REQUEST);
   const operator = isMultiValued(field) ? "?=" : "=";
-  const where = query.filterSql(other, `${field.name} ${operator} ${quoteLiteral(id)}`, scope);
+  const where = query.filterSql(`${field.name} ${operator} ${quoteLiteral(id)}`, scope);
   const rows = await sql<
     Record<string, unknown>
   >`SELECT r.id FROM ${sql.table(other.name)} AS r WHERE ${where}`.execute(tx);

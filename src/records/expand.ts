@@ -32,7 +32,10 @@ export function parseExpand(expand: string): ExpandTree {
     for (const part of parts) {
       if (!/^[A-Za-z0-9_]+$/.test(part)) throw badRequest(`Invalid expand path "${path}".`);
       let next = node.get(part);
-      if (!next) node.set(part, (next = new Map()));
+      if (!next) {
+        next = new Map();
+        node.set(part, next);
+      }
       node = next;
     }
   }
@@ -150,7 +153,7 @@ async function fetchReferrers(
       .map((id) => `${fieldName} ${op} ${quoteLiteral(id)}`)
       .join(" || ");
     const where = deps.query.where(access.kind === "filter" ? [access.rule] : [], scope);
-    const combined = deps.query.filterSql(source, `(${match})`, {
+    const combined = deps.query.filterSql(`(${match})`, {
       ...scope,
       request: { ...scope.request, isSuperuser: true },
     });

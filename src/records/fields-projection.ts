@@ -30,7 +30,10 @@ export function parseFields(fields: string): Projection | undefined {
         return;
       }
       let next = node.keys.get(name);
-      if (!next) node.keys.set(name, (next = { all: false, keys: new Map() }));
+      if (!next) {
+        next = { all: false, keys: new Map() };
+        node.keys.set(name, next);
+      }
       if (excerpt) next.excerpt = { max: Number(excerpt[2]), ellipsis: excerpt[3] === "true" };
       node = next;
     });

@@ -114,7 +114,7 @@ export class RecordQuery {
   }
 
   /** Parses a filter text once (cached) and compiles it for this collection. */
-  filterSql(collection: Collection, filter: string, scope: RuleScope): RawBuilder<unknown> {
+  filterSql(filter: string, scope: RuleScope): RawBuilder<unknown> {
     return compileFilter(parseFilter(filter), scope, this.store.frags, ALIAS);
   }
 

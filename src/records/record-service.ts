@@ -45,7 +45,7 @@ export class RecordService {
     const tree = parseExpand(params.expand);
     const projection = parseFields(params.fields);
     const parts = [];
-    if (params.filter.trim() !== "") parts.push(this.query.filterSql(collection, params.filter, scope));
+    if (params.filter.trim() !== "") parts.push(this.query.filterSql(params.filter, scope));
     if (access.kind === "filter") parts.push(this.query.where([access.rule], scope));
     const where = this.query.and(parts);
     const offset = (params.page - 1) * params.perPage;

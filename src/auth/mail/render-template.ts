@@ -21,7 +21,7 @@ export function renderTemplate(
   template: EmailTemplate,
   values: { appName: string; appURL: string; token?: string; otp?: string; record?: Record<string, unknown> },
 ): EmailTemplate {
-  const fill = (text: string, escape: boolean) =>
+  const fill = (text: string, asHtml: boolean) =>
     text.replace(PLACEHOLDER, (_, key: string) => {
       let value = "";
       if (key === "APP_NAME") value = values.appName;
@@ -33,7 +33,7 @@ export function renderTemplate(
         const v = values.record?.[field];
         value = v === undefined || v === null ? "" : typeof v === "object" ? JSON.stringify(v) : String(v);
       }
-      return escape ? escapeHtml(value) : value;
+      return asHtml ? escapeHtml(value) : value;
     });
   return { subject: fill(template.subject, false), body: fill(template.body, true) };
 }
