@@ -11,6 +11,7 @@ import {
 } from "../rules/index.js";
 import type { Db, Store } from "../store/store.js";
 import { type RecordValues, rowToRecord } from "./row-mapping.js";
+import { StatementTemplates } from "./statement-templates.js";
 
 const TRUE = sql`1 = 1`;
 export const ALIAS = "r";
@@ -20,6 +21,10 @@ export const ALIAS = "r";
  * into one parameterized WHERE; sorting and paging happen in SQL.
  */
 export class RecordQuery {
+  private readonly sorts = new WeakMap<Collection, Map<string, RawBuilder<unknown>>>();
+  private readonly templates = new StatementTemplates();
+  private readonly conjunctions = new WeakMap<RawBuilder<unknown>, Map<string, RawBuilder<unknown>>>();
+
   constructor(
     private readonly store: Store,
     private readonly registry: CollectionRegistry,
@@ -44,9 +49,24 @@ export class RecordQuery {
     );
   }
 
+  /** The conjunction of compiled conditions; memoized by identity so cached parts give a cached whole. */
   and(parts: RawBuilder<unknown>[]): RawBuilder<unknown> {
     if (parts.length === 0) return TRUE;
-    return parts.length === 1 ? (parts[0] as RawBuilder<unknown>) : sql`(${sql.join(parts, sql`) AND (`)})`;
+    if (parts.length === 1) return parts[0] as RawBuilder<unknown>;
+    const [first, ...rest] = parts as [RawBuilder<unknown>, ...RawBuilder<unknown>[]];
+    let byRest = this.conjunctions.get(first);
+    if (!byRest) {
+      byRest = new Map();
+      this.conjunctions.set(first, byRest);
+    }
+    const key = rest.map((p) => this.templates.idOf(p)).join(",");
+    let combined = byRest.get(key);
+    if (!combined) {
+      combined = sql`(${sql.join(parts, sql`) AND (`)})`;
+      if (byRest.size >= 200) byRest.clear();
+      byRest.set(key, combined);
+    }
+    return combined;
   }
 
   async list(
@@ -62,11 +82,15 @@ export class RecordQuery {
   ): Promise<RecordValues[]> {
     const order = this.orderBy(collection, opts.sort, opts.scope);
     const db = opts.db ?? this.store.db;
-    const result = await sql<
-      Record<string, unknown>
-    >`SELECT ${sql.ref(ALIAS)}.* FROM ${sql.table(collection.name)} AS ${sql.ref(ALIAS)} WHERE ${opts.where}${order} LIMIT ${opts.limit} OFFSET ${opts.offset}`.execute(
+    const query = this.templates.get(
       db,
+      opts.where,
+      `list|${collection.name}|${this.templates.idOf(order)}`,
+      [opts.limit, opts.offset],
+      () =>
+        sql`SELECT ${sql.ref(ALIAS)}.* FROM ${sql.table(collection.name)} AS ${sql.ref(ALIAS)} WHERE ${opts.where}${order} LIMIT ${opts.limit} OFFSET ${opts.offset}`,
     );
+    const result = await db.executeQuery<Record<string, unknown>>(query);
     return result.rows.map((row) => rowToRecord(collection, row, this.store.dialect));
   }
 
@@ -87,11 +111,17 @@ export class RecordQuery {
     db: Db = this.store.db,
   ) {
     if (!isPlausibleId(id)) return undefined;
-    const result = await sql<
-      Record<string, unknown>
-    >`SELECT ${sql.ref(ALIAS)}.* FROM ${sql.table(collection.name)} AS ${sql.ref(ALIAS)} WHERE ${sql.ref(`${ALIAS}.id`)} = ${id} AND ${where} LIMIT 1`.execute(
+    // The id is the query's first parameter (it precedes the rule's in the text).
+    const query = this.templates.get(
       db,
+      where,
+      `one|${collection.name}`,
+      [id],
+      () =>
+        sql`SELECT ${sql.ref(ALIAS)}.* FROM ${sql.table(collection.name)} AS ${sql.ref(ALIAS)} WHERE ${sql.ref(`${ALIAS}.id`)} = ${id} AND ${where} LIMIT 1`,
+      "first",
     );
+    const result = await db.executeQuery<Record<string, unknown>>(query);
     const row = result.rows[0];
     return row ? rowToRecord(collection, row, this.store.dialect) : undefined;
   }
@@ -120,9 +150,26 @@ export class RecordQuery {
 
   private orderBy(collection: Collection, sort: string, scope: RuleScope): RawBuilder<unknown> {
     if (sort.trim() !== "") {
-      const terms = compileSort(sort, scope, this.store.frags, ALIAS);
-      if (terms.length > 0) return sql` ORDER BY ${sql.join(terms)}`;
+      // Sort terms depend only on the collection version, the text and hidden-field visibility.
+      let cache = this.sorts.get(collection);
+      if (!cache) {
+        cache = new Map();
+        this.sorts.set(collection, cache);
+      }
+      const key = `${scope.request.isSuperuser}|${sort}`;
+      let order = cache.get(key);
+      if (!order) {
+        const terms = compileSort(sort, scope, this.store.frags, ALIAS);
+        order = terms.length > 0 ? sql` ORDER BY ${sql.join(terms)}` : this.defaultOrder(collection);
+        if (cache.size >= 500) cache.clear();
+        cache.set(key, order);
+      }
+      return order;
     }
+    return this.defaultOrder(collection);
+  }
+
+  private defaultOrder(collection: Collection): RawBuilder<unknown> {
     // No sort asked: insertion order where we can tell it, so paging is stable on both stores.
     const hasCreated = collection.fields.some((f) => f.name === "created");
     return hasCreated

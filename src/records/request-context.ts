@@ -1,3 +1,4 @@
+import type { ApiKeyPrincipal } from "../auth/api-keys/principal.js";
 import type { Collection } from "../collections/model.js";
 import type { RequestInfo } from "../rules/index.js";
 
@@ -21,13 +22,26 @@ export interface RequestContext {
   context: string;
   requestId: string;
   ip: string;
+  /** Set when an API key signs the request: superuser rights, narrowed to its scopes by accessFor. */
+  apiKey?: ApiKeyPrincipal;
 }
+
+const authInfos = new WeakMap<AuthState, RequestInfo["auth"]>();
 
 /** The @request.* values a rule may read, for one operation (body differs per write). */
 export function requestInfo(ctx: RequestContext, body: Record<string, unknown> = {}): RequestInfo {
-  const auth = ctx.auth
-    ? { ...ctx.auth.record, collectionId: ctx.auth.collection.id, collectionName: ctx.auth.collection.name }
-    : null;
+  let auth: RequestInfo["auth"] = null;
+  if (ctx.auth) {
+    auth = authInfos.get(ctx.auth) ?? null;
+    if (!auth) {
+      auth = {
+        ...ctx.auth.record,
+        collectionId: ctx.auth.collection.id,
+        collectionName: ctx.auth.collection.name,
+      };
+      authInfos.set(ctx.auth, auth);
+    }
+  }
   return {
     auth,
     body,

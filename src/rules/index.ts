@@ -6,6 +6,7 @@ import type { RawBuilder } from "kysely";
 import type { SqlFragments } from "../store/sql-fragments.js";
 import type { Expr, Operand } from "./ast.js";
 import { LruCache } from "./cache.js";
+import { cachedCompile } from "./compile-cache.js";
 import { evaluateCond } from "./evaluate.js";
 import type { Cond, Term } from "./ir.js";
 import { LIMITS } from "./limits.js";
@@ -38,7 +39,9 @@ export function compileFilter(
   frags: SqlFragments,
   tableAlias: string,
 ): RawBuilder<unknown> {
-  return toSql(condToSql(resolveFilter(expr, scope), newSqlContext(frags, tableAlias)), frags);
+  return cachedCompile(expr, scope, frags, tableAlias, () =>
+    toSql(condToSql(resolveFilter(expr, scope), newSqlContext(frags, tableAlias)), frags),
+  );
 }
 
 /** Evaluates a filter against an in-memory record, with the same semantics as the SQL. */

@@ -2,7 +2,7 @@ import { issue } from "../../errors/api-error.js";
 import type { AutodateField } from "../model.js";
 import { textColumn, textFromDb } from "./columns.js";
 import { buildField, commonIssues } from "./common.js";
-import { coerceDate, parseDate } from "./date-format.js";
+import { coerceDate, dateFromDb } from "./date-format.js";
 import type { FieldTypeDef } from "./field-type.js";
 import type { OptionSchema } from "./options.js";
 
@@ -45,7 +45,6 @@ export const autodateType: FieldTypeDef<AutodateField> = {
 
   fromDb: (_field, raw) => {
     if (raw instanceof Date) return coerceDate(raw);
-    const text = textFromDb(raw);
-    return text === "" ? "" : (parseDate(text) ?? text);
+    return dateFromDb(textFromDb(raw));
   },
 };

@@ -63,3 +63,12 @@ export function coerceDate(raw: unknown): unknown {
   if (typeof raw === "string") return parseDate(raw) ?? raw;
   return raw;
 }
+
+/**
+ * A stored date as read back. We always write the canonical layout, so the common case is one
+ * regex test; anything else (imported or legacy data) is parsed.
+ */
+export function dateFromDb(text: string): string {
+  if (text === "" || CANONICAL.test(text)) return text;
+  return parseDate(text) ?? text;
+}
