@@ -6,7 +6,8 @@ import type { Db, Store } from "../store/store.js";
 import { collectionFromInput } from "./collection-input.js";
 import { formatIndex, parseIndex } from "./index-definition.js";
 import type { Collection } from "./model.js";
-import type { CollectionRegistry } from "./registry.js";
+import { bumpCatalogueVersion, type CollectionRegistry } from "./registry.js";
+import { nowDate, randomId } from "../ids.js";
 import { validateCollection } from "./validate-collection.js";
 import { inferViewFields } from "./view-fields.js";
 
@@ -56,9 +57,12 @@ export class CollectionService {
         `The collection is referenced by a relation field of "${referrer.name}"; remove that field first.`,
       );
     }
+    const view = this.registry.all().find((c) => c.type === "view" && viewReads(c, previous.name));
+    if (view) throw badRequest(`The collection is used by the view collection "${view.name}"; change or delete that view first.`);
     await this.store.transaction(async (tx) => {
       await applyCollectionDdl(tx, this.store.dialect, previous, undefined);
       await tx.deleteFrom("_collections").where("id", "=", previous.id).execute();
+      await bumpCatalogueVersion(tx, `${nowDate()} ${randomId(6)}`);
       await writeAudit(tx, {
         action: "collection.delete",
         collectionId: previous.id,
@@ -90,7 +94,9 @@ export class CollectionService {
         importedIds.add(candidate.id);
       }
       if (deleteMissing) {
-        for (const c of [...working.values()]) {
+        // Views first: they depend on the tables they read.
+        const doomed = [...working.values()].sort((x, y) => Number(y.type === "view") - Number(x.type === "view"));
+        for (const c of doomed) {
           if (!importedIds.has(c.id) && !c.system) {
             await this.persist(tx, undefined, c, actor);
             working.delete(c.id);
@@ -192,6 +198,7 @@ export class CollectionService {
         })
         .execute();
     }
+    await bumpCatalogueVersion(tx, `${nowDate()} ${randomId(6)}`);
     await writeAudit(tx, {
       action: c ? (previous ? "collection.update" : "collection.create") : "collection.delete",
       collectionId: target.id,
@@ -248,4 +255,10 @@ function resolveRelationTargets(
     const target = lookup(f.collectionId);
     return target && target.id !== f.collectionId ? { ...f, collectionId: target.id } : f;
   });
+}
+
+/** Whether a view's query names a table (FROM/JOIN), so dropping that table would break it. */
+function viewReads(view: Collection, table: string): boolean {
+  const pattern = new RegExp(`\\b(?:from|join)\\s+[\`"[]?${table}\\b`, "i");
+  return pattern.test(view.viewQuery ?? "");
 }

@@ -7,6 +7,10 @@ const GENERIC = "Something went wrong while processing your request.";
 export function toApiError(err: unknown): ApiError {
   if (err instanceof ApiError) return err;
   const e = err as Partial<FastifyError>;
+  // PostgreSQL refuses to drop what a view still reads; that is the caller's change to fix.
+  if ((err as { code?: unknown }).code === "2BP01") {
+    return new ApiError(400, "Other objects (such as a view collection) depend on what the change removes.");
+  }
   const status = typeof e.statusCode === "number" ? e.statusCode : 500;
   if (status >= 400 && status < 500) {
     if (e.code === "FST_ERR_CTP_BODY_TOO_LARGE") return new ApiError(413, "The request body is too large.");
