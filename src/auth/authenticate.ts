@@ -1,12 +1,44 @@
+import type { Collection } from "../collections/model.js";
 import type { CollectionRegistry } from "../collections/registry.js";
 import type { RecordQuery } from "../records/record-query.js";
 import type { AuthState } from "../records/request-context.js";
+import type { Store } from "../store/store.js";
+import { looksLikeApiKey } from "./api-keys/api-key-secret.js";
+import type { ApiKeyPrincipal } from "./api-keys/principal.js";
+import { resolveApiKey } from "./api-keys/resolve-api-key.js";
 import { peekClaims, verifyToken } from "./tokens.js";
 import { VerifiedTokenCache } from "./verified-token-cache.js";
 
+export const SUPERUSERS = "_superusers";
+
+/** The token of an Authorization header: raw (as the SDK sends it) or after `Bearer `. */
+export function tokenFromHeader(header: string | undefined): string {
+  if (!header) return "";
+  return header.startsWith("Bearer ") ? header.slice(7).trim() : header.trim();
+}
+
+/** Who a request speaks for: an auth record, an API key, or neither (a guest). */
+export interface Principal {
+  auth: AuthState | null;
+  apiKey: ApiKeyPrincipal | null;
+}
+
+/** Resolves an Authorization header that may carry an auth token or an API key (`bk_…`). */
+export async function identify(
+  header: string | undefined,
+  deps: { registry: CollectionRegistry; query: RecordQuery; store: Store },
+): Promise<Principal> {
+  const token = tokenFromHeader(header);
+  if (looksLikeApiKey(token)) return { auth: null, apiKey: await resolveApiKey(deps.store, token) };
+  return { auth: await authenticate(header, deps.registry, deps.query), apiKey: null };
+}
+
 const verifiedTokens = new VerifiedTokenCache(10_000);
 
-export const SUPERUSERS = "_superusers";
+function fingerprint(collection: Collection, record: Record<string, unknown>): string {
+  const secret = (collection.auth?.authToken as { secret?: string } | undefined)?.secret ?? "";
+  return `${String(record.tokenKey)}:${secret}`;
+}
 
 /**
  * Resolves an Authorization header to the auth record it names. Any failure (bad token,
@@ -17,23 +49,34 @@ export async function authenticate(
   registry: CollectionRegistry,
   query: RecordQuery,
 ): Promise<AuthState | null> {
-  if (!header) return null;
-  const token = header.startsWith("Bearer ") ? header.slice(7).trim() : header.trim();
+  const token = tokenFromHeader(header);
   if (token === "" || token.length > 4096) return null;
-  const claims = peekClaims(token);
-  if (claims?.type !== "auth" || typeof claims.id !== "string" || typeof claims.collectionId !== "string") {
+
+  const cached = verifiedTokens.get(token);
+  if (cached) {
+    const collection = registry.get(cached.collectionId);
+    const record = collection ? await query.findOne(collection, cached.id) : undefined;
+    if (collection && record && fingerprint(collection, record) === cached.fingerprint) {
+      return { record, collection, isSuperuser: collection.name === SUPERUSERS };
+    }
+    verifiedTokens.delete(token);
     return null;
   }
+
+  const claims = peekClaims(token);
+  if (claims?.type !== "auth" || typeof claims.id !== "string" || typeof claims.collectionId !== "string")
+    return null;
   const collection = registry.get(claims.collectionId);
   if (collection?.type !== "auth" || collection.id !== claims.collectionId) return null;
   const record = await query.findOne(collection, claims.id);
   if (!record) return null;
-  const secret = (collection.auth?.authToken as { secret?: string } | undefined)?.secret ?? "";
-  const fingerprint = `${collection.id}:${String(record.tokenKey)}:${secret}`;
-  if (!verifiedTokens.has(token, fingerprint)) {
-    const verified = await verifyToken(token, collection, record, "auth");
-    if (!verified) return null;
-    verifiedTokens.add(token, fingerprint, Number(verified.exp) * 1000);
-  }
+  const verified = await verifyToken(token, collection, record, "auth");
+  if (!verified) return null;
+  verifiedTokens.add(token, {
+    id: record.id,
+    collectionId: collection.id,
+    fingerprint: fingerprint(collection, record),
+    expiresAt: Number(verified.exp) * 1000,
+  });
   return { record, collection, isSuperuser: collection.name === SUPERUSERS };
 }

@@ -1,7 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { VerifiedTokenCache } from "./verified-token-cache.js";
 
-const entry = (fingerprint: string, expiresAt: number) => ({ id: "r1", collectionId: "c1", fingerprint, expiresAt });
+const entry = (fingerprint: string, expiresAt: number) => ({
+  id: "r1",
+  collectionId: "c1",
+  fingerprint,
+  expiresAt,
+});
 
 describe("verified token cache", () => {
   it("forgets tokens once they expire", () => {

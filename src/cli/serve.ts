@@ -10,6 +10,7 @@ interface ServeOptions {
   dbSchema?: string;
   hooks?: string;
   dev?: boolean;
+  redis?: string;
 }
 
 export function serveCommand(): Command {
@@ -22,6 +23,11 @@ export function serveCommand(): Command {
         ),
       )
       .addOption(new Option("--hooks <dir>", "folder of TypeScript/JavaScript hooks").env("BACKROOM_HOOKS"))
+      .addOption(
+        new Option("--redis <url>", "Redis shared by all nodes for rate limits (redis://…)").env(
+          "BACKROOM_REDIS",
+        ),
+      )
       .option("--dev", "development mode: verbose logs, reload hooks on change"),
   ).action(async (opts: ServeOptions) => {
     const config = loadConfig({ ...opts, ...(opts.dev ? { logLevel: "debug" as const } : {}) });

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { defaultTemplates } from "../auth/mail/default-templates.js";
+import { keepProviderSecrets } from "../auth/oauth2/oauth2-options.js";
 import type { AuthOptions } from "./model.js";
 
 const TOKEN_KINDS = {
@@ -27,7 +28,11 @@ export function normalizeAuthOptions(
     authRule: pick("authRule", ""),
     manageRule: pick("manageRule", null),
     authAlert: pick("authAlert", { enabled: true, emailTemplate: defaultTemplates.authAlertTemplate }),
-    oauth2: pick("oauth2", { enabled: false, mappedFields: {}, providers: [] }),
+    // Secrets are masked on read; a round-tripped collection must not wipe them.
+    oauth2: keepProviderSecrets(
+      pick("oauth2", { enabled: false, mappedFields: {}, providers: [] }),
+      previous?.oauth2,
+    ),
     passwordAuth: pick("passwordAuth", { enabled: true, identityFields: ["email"] }),
     mfa: pick("mfa", { enabled: false, duration: 1800, rule: "" }),
     otp: pick("otp", {

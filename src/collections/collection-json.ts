@@ -1,3 +1,4 @@
+import { publicOAuth2Options } from "../auth/oauth2/oauth2-options.js";
 import type { Collection } from "./model.js";
 
 /** Auth options that are secrets: kept in storage, never sent over the API. */
@@ -25,7 +26,9 @@ export function collectionToApi(c: Collection): Record<string, unknown> {
   };
   if (c.type === "view") out.viewQuery = c.viewQuery ?? "";
   if (c.auth) {
-    for (const [key, value] of Object.entries(c.auth)) out[key] = stripSecrets(value);
+    for (const [key, value] of Object.entries(c.auth)) {
+      out[key] = stripSecrets(key === "oauth2" ? publicOAuth2Options(value) : value);
+    }
   }
   return out;
 }

@@ -1,13 +1,13 @@
 import type { Actor } from "../audit/audit-entry.js";
 import { writeAudit } from "../audit/audit-entry.js";
 import { ApiError, badRequest, notFound } from "../errors/api-error.js";
+import { nowDate, randomId } from "../ids.js";
 import { applyCollectionDdl } from "../store/schema/collection-ddl.js";
 import type { Db, Store } from "../store/store.js";
 import { collectionFromInput } from "./collection-input.js";
 import { formatIndex, parseIndex } from "./index-definition.js";
 import type { Collection } from "./model.js";
 import { bumpCatalogueVersion, type CollectionRegistry } from "./registry.js";
-import { nowDate, randomId } from "../ids.js";
 import { validateCollection } from "./validate-collection.js";
 import { inferViewFields } from "./view-fields.js";
 
@@ -58,7 +58,10 @@ export class CollectionService {
       );
     }
     const view = this.registry.all().find((c) => c.type === "view" && viewReads(c, previous.name));
-    if (view) throw badRequest(`The collection is used by the view collection "${view.name}"; change or delete that view first.`);
+    if (view)
+      throw badRequest(
+        `The collection is used by the view collection "${view.name}"; change or delete that view first.`,
+      );
     await this.store.transaction(async (tx) => {
       await applyCollectionDdl(tx, this.store.dialect, previous, undefined);
       await tx.deleteFrom("_collections").where("id", "=", previous.id).execute();
@@ -95,7 +98,9 @@ export class CollectionService {
       }
       if (deleteMissing) {
         // Views first: they depend on the tables they read.
-        const doomed = [...working.values()].sort((x, y) => Number(y.type === "view") - Number(x.type === "view"));
+        const doomed = [...working.values()].sort(
+          (x, y) => Number(y.type === "view") - Number(x.type === "view"),
+        );
         for (const c of doomed) {
           if (!importedIds.has(c.id) && !c.system) {
             await this.persist(tx, undefined, c, actor);

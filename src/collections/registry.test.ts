@@ -7,11 +7,18 @@ import { loadConfig } from "../config/config.js";
 import { PG_URL, storesUnderTest } from "../test-support/server.js";
 
 /** Two servers on one store, as two nodes of a deployment (or a server plus the CLI). */
-async function twoNodes(kind: "sqlite" | "postgres"): Promise<{ a: App; b: App; cleanup: () => Promise<void> }> {
+async function twoNodes(
+  kind: "sqlite" | "postgres",
+): Promise<{ a: App; b: App; cleanup: () => Promise<void> }> {
   const dir = mkdtempSync(join(tmpdir(), "backroom-nodes-"));
   const schema = `nodes_${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
   const config = loadConfig(
-    { dir, http: "127.0.0.1:0", logLevel: "silent", ...(kind === "postgres" ? { db: PG_URL, dbSchema: schema } : {}) },
+    {
+      dir,
+      http: "127.0.0.1:0",
+      logLevel: "silent",
+      ...(kind === "postgres" ? { db: PG_URL, dbSchema: schema } : {}),
+    },
     {},
   );
   const a = await createApp(config);
@@ -54,7 +61,10 @@ describe.each(await storesUnderTest())("collection catalogue across nodes (%s)",
   it("a collection created on one node is served by the other within seconds, and so is its removal", async () => {
     const { a, b, cleanup } = await twoNodes(kind);
     cleanups.push(cleanup);
-    await a.services.collections.create({ name: "orders", type: "base", fields: [{ name: "total", type: "number" }] }, null);
+    await a.services.collections.create(
+      { name: "orders", type: "base", fields: [{ name: "total", type: "number" }] },
+      null,
+    );
     expect(await eventually(() => b.services.registry.get("orders") !== undefined)).toBe(true);
     expect(b.services.registry.get("orders")?.fields.map((f) => f.name)).toContain("total");
 

@@ -64,14 +64,21 @@ export class CollectionRegistry {
 const VERSION_PARAM = "collections_version";
 
 async function readCatalogueVersion(db: Db): Promise<string> {
-  const rows = await sql<{ value: string }>`SELECT value FROM _params WHERE id = ${VERSION_PARAM}`.execute(db);
+  const rows = await sql<{ value: string }>`SELECT value FROM _params WHERE id = ${VERSION_PARAM}`.execute(
+    db,
+  );
   return rows.rows[0]?.value ?? "";
 }
 
 /** Marks the catalogue changed, inside the transaction that changes it. */
 export async function bumpCatalogueVersion(tx: Db, version: string): Promise<void> {
-  const updated = await sql`UPDATE _params SET value = ${version}, updated = ${version} WHERE id = ${VERSION_PARAM}`.execute(tx);
+  const updated =
+    await sql`UPDATE _params SET value = ${version}, updated = ${version} WHERE id = ${VERSION_PARAM}`.execute(
+      tx,
+    );
   if (Number(updated.numAffectedRows ?? 0) === 0) {
-    await sql`INSERT INTO _params (id, value, updated) VALUES (${VERSION_PARAM}, ${version}, ${version})`.execute(tx);
+    await sql`INSERT INTO _params (id, value, updated) VALUES (${VERSION_PARAM}, ${version}, ${version})`.execute(
+      tx,
+    );
   }
 }

@@ -1,3 +1,4 @@
+import { authTemplateIssues } from "../auth/mail/validate-templates.js";
 import { ApiError, type IssueMap, issue } from "../errors/api-error.js";
 import { compileFilter, parseFilter } from "../rules/index.js";
 import type { SqlFragments } from "../store/sql-fragments.js";
@@ -77,6 +78,7 @@ export function validateCollection(
   if (c.auth) {
     checkRule(c, "authRule", c.auth.authRule, issues, ctx);
     checkRule(c, "manageRule", c.auth.manageRule, issues, ctx);
+    Object.assign(issues, authTemplateIssues(c.auth));
   }
 
   const indexIssues = checkIndexes(c);

@@ -14,6 +14,8 @@ export interface Config {
   /** Deepest JSON nesting accepted in a body. */
   jsonMaxDepth: number;
   logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
+  /** Redis shared by every node for rate-limit counters; absent = counters in this process's memory. */
+  redis?: { url: string; keyPrefix: string };
 }
 
 export interface ConfigInput {
@@ -25,6 +27,9 @@ export interface ConfigInput {
   dev?: boolean;
   bodyLimit?: number;
   logLevel?: Config["logLevel"];
+  redis?: string;
+  /** Namespace of the rate-limit keys (several apps may share one Redis). */
+  redisKeyPrefix?: string;
 }
 
 export class ConfigError extends Error {}
@@ -54,6 +59,9 @@ export function loadConfig(input: ConfigInput, env: NodeJS.ProcessEnv = process.
   }
   const bodyLimit = input.bodyLimit ?? Number(env.BACKROOM_BODY_LIMIT ?? 32 * 1024 * 1024);
   if (!Number.isFinite(bodyLimit) || bodyLimit <= 0) throw new ConfigError("invalid body limit");
+  const redisUrl = (input.redis ?? env.BACKROOM_REDIS) || undefined;
+  if (redisUrl !== undefined && !/^rediss?:\/\/\S+$/.test(redisUrl))
+    throw new ConfigError(`invalid --redis "${redisUrl.split("@").pop()}" (expected redis://…)`);
   return {
     ...http,
     dir,
@@ -63,5 +71,13 @@ export function loadConfig(input: ConfigInput, env: NodeJS.ProcessEnv = process.
     bodyLimit,
     jsonMaxDepth: 64,
     logLevel: input.logLevel ?? (env.BACKROOM_LOG_LEVEL as Config["logLevel"] | undefined) ?? "info",
+    ...(redisUrl
+      ? {
+          redis: {
+            url: redisUrl,
+            keyPrefix: input.redisKeyPrefix ?? env.BACKROOM_REDIS_PREFIX ?? "backroom:rl:",
+          },
+        }
+      : {}),
   };
 }

@@ -31,3 +31,57 @@ export async function appendOutbox(tx: Db, event: OutboxEvent): Promise<void> {
     })
     .execute();
 }
+
+/** An outbox row as dispatchers read it: the event plus its position in the log. */
+export interface OutboxEntry extends OutboxEvent {
+  seq: number;
+  created: string;
+}
+
+/** The highest sequence number written so far (0 for an empty outbox). */
+export async function maxOutboxSeq(db: Db): Promise<number> {
+  const row = await db
+    .selectFrom("_outbox")
+    .select((eb) => eb.fn.max("seq").as("seq"))
+    .executeTakeFirst();
+  return Number(row?.seq ?? 0);
+}
+
+/** Up to `limit` rows after `cursor`, in sequence order. */
+export async function readOutboxAfter(db: Db, cursor: number, limit: number): Promise<OutboxEntry[]> {
+  const rows = await db
+    .selectFrom("_outbox")
+    .selectAll()
+    .where("seq", ">", cursor)
+    .orderBy("seq")
+    .limit(limit)
+    .execute();
+  return rows.map(toEntry);
+}
+
+/** The rows among `seqs` that exist now (late commits of sequence numbers skipped earlier). */
+export async function readOutboxSeqs(db: Db, seqs: number[]): Promise<OutboxEntry[]> {
+  if (seqs.length === 0) return [];
+  const rows = await db.selectFrom("_outbox").selectAll().where("seq", "in", seqs).orderBy("seq").execute();
+  return rows.map(toEntry);
+}
+
+/** Deletes rows created before `before` (the stored `YYYY-MM-DD HH:MM:SS.sssZ` form sorts as text). */
+export async function pruneOutbox(db: Db, before: string): Promise<number> {
+  const result = await db.deleteFrom("_outbox").where("created", "<", before).executeTakeFirst();
+  return Number(result.numDeletedRows ?? 0);
+}
+
+function toEntry(row: Record<string, unknown>): OutboxEntry {
+  const previous = row.previous == null ? undefined : JSON.parse(String(row.previous));
+  return {
+    seq: Number(row.seq),
+    created: String(row.created),
+    collectionId: String(row.collection_id),
+    collectionName: String(row.collection_name),
+    recordId: String(row.record_id),
+    action: String(row.action) as RecordAction,
+    record: JSON.parse(String(row.record)),
+    ...(previous ? { previous } : {}),
+  };
+}

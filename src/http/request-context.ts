@@ -1,7 +1,8 @@
 import type { FastifyRequest } from "fastify";
-import { authenticate } from "../auth/authenticate.js";
+import { identify } from "../auth/authenticate.js";
 import { forbidden, unauthorized } from "../errors/api-error.js";
 import type { RequestContext } from "../records/request-context.js";
+import { clientIp } from "./client-ip.js";
 import type { Services } from "./services.js";
 
 const contexts = new WeakMap<FastifyRequest, Promise<RequestContext>>();
@@ -31,20 +32,22 @@ export function contextOf(request: FastifyRequest, services: Services): Promise<
   let ctx = contexts.get(request);
   if (!ctx) {
     ctx = (async () => {
-      const auth = await authenticate(
-        request.headers.authorization,
-        services.registry,
-        services.records.query,
-      );
+      const { auth, apiKey } = await identify(request.headers.authorization, {
+        registry: services.registry,
+        query: services.records.query,
+        store: services.store,
+      });
+      const { trustedProxy } = await services.settings.get();
       return {
         auth,
-        superuser: auth?.isSuperuser ?? false,
+        ...(apiKey ? { apiKey } : {}),
+        superuser: auth ? auth.isSuperuser : apiKey !== null,
         query: flatQuery(request.query),
         headers: ruleHeaders(request.headers),
         method: request.method,
         context: "default",
         requestId: String(request.id),
-        ip: request.ip,
+        ip: clientIp(request, trustedProxy),
       };
     })();
     contexts.set(request, ctx);
@@ -54,6 +57,8 @@ export function contextOf(request: FastifyRequest, services: Services): Promise<
 
 export async function requireSuperuser(request: FastifyRequest, services: Services): Promise<RequestContext> {
   const ctx = await contextOf(request, services);
+  // An API key has superuser rights only over the records its scopes name, never here.
+  if (ctx.apiKey) throw forbidden("API keys can only access the records of their scopes.");
   if (!ctx.auth) throw unauthorized();
   if (!ctx.superuser) throw forbidden("Only superusers can perform this action.");
   return ctx;

@@ -4,16 +4,28 @@ import { notFound } from "../errors/api-error.js";
 import { registerErrorHandler, toApiError } from "./plugins/error-handler.js";
 import { registerJsonBody } from "./plugins/json-body.js";
 import { registerMultipart } from "./plugins/multipart-body.js";
+import { registerRateLimits } from "./rate-limit/rate-limit-hook.js";
 import { adminPlaceholderRoutes } from "./routes/admin-placeholder.js";
+import { apiKeyRoutes } from "./routes/api-keys.js";
 import { auditRoutes } from "./routes/audit.js";
+import { authEmailChangeRoutes } from "./routes/auth-email-change.js";
+import { authImpersonateRoutes } from "./routes/auth-impersonate.js";
 import { authMethodsRoutes } from "./routes/auth-methods.js";
+import { authOAuth2Routes } from "./routes/auth-oauth2.js";
+import { authOtpRoutes } from "./routes/auth-otp.js";
 import { authPasswordRoutes } from "./routes/auth-password.js";
+import { authPasswordResetRoutes } from "./routes/auth-password-reset.js";
 import { authRefreshRoutes } from "./routes/auth-refresh.js";
+import { authVerificationRoutes } from "./routes/auth-verification.js";
 import { batchRoutes } from "./routes/batch.js";
 import { collectionRoutes } from "./routes/collections.js";
 import { healthRoutes } from "./routes/health.js";
+import { oauth2RedirectRoutes } from "./routes/oauth2-redirect.js";
+import { realtimeSseRoutes } from "./routes/realtime-sse.js";
+import { realtimeWsRoutes } from "./routes/realtime-ws.js";
 import { recordRoutes } from "./routes/records.js";
 import { settingsRoutes } from "./routes/settings.js";
+import { settingsTestEmailRoutes } from "./routes/settings-test-email.js";
 import type { Services } from "./services.js";
 
 /** Assembles the HTTP server: where every request enters. */
@@ -44,17 +56,30 @@ export async function buildHttpServer(services: Services): Promise<FastifyInstan
   registerErrorHandler(app);
   registerJsonBody(app, config.jsonMaxDepth);
   await registerMultipart(app, config.bodyLimit);
-  app.addHook("onSend", async (request, reply) => {
+  app.addHook("onRequest", (request, reply, done) => {
     reply.header("x-request-id", request.id);
+    done();
   });
+  registerRateLimits(app, services);
 
   healthRoutes(app);
   collectionRoutes(app, services);
   recordRoutes(app, services);
   authMethodsRoutes(app, services);
   authPasswordRoutes(app, services);
+  authOAuth2Routes(app, services);
+  oauth2RedirectRoutes(app);
   authRefreshRoutes(app, services);
+  authVerificationRoutes(app, services);
+  authPasswordResetRoutes(app, services);
+  authEmailChangeRoutes(app, services);
+  settingsTestEmailRoutes(app, services);
+  authOtpRoutes(app, services);
+  authImpersonateRoutes(app, services);
+  apiKeyRoutes(app, services);
   batchRoutes(app, services);
+  realtimeSseRoutes(app, services);
+  await realtimeWsRoutes(app, services);
   auditRoutes(app, services);
   settingsRoutes(app, services);
   adminPlaceholderRoutes(app);

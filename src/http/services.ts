@@ -3,9 +3,12 @@ import type { Mailer } from "../auth/mail/mailer.js";
 import type { CollectionService } from "../collections/collection-service.js";
 import type { CollectionRegistry } from "../collections/registry.js";
 import type { Config } from "../config/config.js";
+import type { OutboxDispatcher } from "../events/outbox-dispatcher.js";
+import type { RealtimeHub } from "../realtime/hub.js";
 import type { RecordService } from "../records/record-service.js";
 import type { SettingsService } from "../settings/settings-service.js";
 import type { Store } from "../store/store.js";
+import type { RateLimiter } from "./rate-limit/rate-limiter.js";
 
 /** What route handlers can reach: the app's services, built once in app.ts. */
 export interface Services {
@@ -17,4 +20,8 @@ export interface Services {
   settings: SettingsService;
   authEvents: AuthEvents;
   mailer: Mailer;
+  rateLimiter: RateLimiter;
+  /** Reads committed outbox events and hands them to realtime (started by createApp). */
+  events: OutboxDispatcher;
+  realtime: RealtimeHub;
 }

@@ -1,3 +1,4 @@
+import { scopeAllows } from "../auth/api-keys/scopes.js";
 import type { Collection, Rule } from "../collections/model.js";
 import { ApiError, forbidden } from "../errors/api-error.js";
 import { type Expr, parseFilter } from "../rules/index.js";
@@ -18,9 +19,15 @@ const ruleKey = {
 
 /**
  * Applies PocketBase's rule semantics: superusers pass; `null` is superusers only (403);
- * `""` is everyone; any other text is a filter the row must match.
+ * `""` is everyone; any other text is a filter the row must match. An API key passes like a
+ * superuser where its scopes allow the collection and operation, and gets 403 everywhere else.
  */
 export function accessFor(collection: Collection, op: Operation, ctx: RequestContext): Access {
+  if (ctx.apiKey) {
+    if (!scopeAllows(ctx.apiKey.scopes, collection, op))
+      throw forbidden("The API key is not allowed to perform this action.");
+    return { kind: "all" };
+  }
   if (ctx.superuser) return { kind: "all" };
   const rule: Rule = collection[ruleKey[op]];
   if (rule === null) throw forbidden("Only superusers can perform this action.");

@@ -5,6 +5,7 @@ import { isMultiValued } from "../collections/model.js";
 import type { CollectionRegistry } from "../collections/registry.js";
 import { badRequest } from "../errors/api-error.js";
 import type { Db, Store } from "../store/store.js";
+import { deleteAccountState } from "./auth-record-cleanup.js";
 import type { RecordQuery } from "./record-query.js";
 import { SYSTEM_REQUEST } from "./request-context.js";
 import type { RecordValues } from "./row-mapping.js";
@@ -56,6 +57,7 @@ export async function deleteWithReferences(
     }
   }
   await tx.deleteFrom(collection.name).where("id", "=", record.id).execute();
+  await deleteAccountState(tx, collection, record.id);
   await onDeleted(collection, record);
 }
 

@@ -1,14 +1,16 @@
 import { writeAudit } from "../audit/audit-entry.js";
+import { API_KEYS_ACTOR } from "../auth/api-keys/principal.js";
 import { fieldType, generateFromPattern } from "../collections/fields/index.js";
 import type { Collection } from "../collections/model.js";
 import type { CollectionRegistry } from "../collections/registry.js";
 import { ApiError, badRequest, type IssueMap, issue, notFound } from "../errors/api-error.js";
+import { outboxCommitted } from "../events/commit-signal.js";
 import { appendOutbox } from "../events/outbox.js";
 import { nowDate } from "../ids.js";
 import type { Db, Store } from "../store/store.js";
 import { uniqueViolationColumns } from "../store/unique-violation.js";
 import { accessFor, readOnly } from "./access.js";
-import { prepareAuthFields } from "./auth-fields.js";
+import { canonicalEmail, prepareAuthFields } from "./auth-fields.js";
 import { deleteWithReferences } from "./delete-references.js";
 import { applyInput } from "./record-input.js";
 import type { RecordQuery } from "./record-query.js";
@@ -23,7 +25,11 @@ export interface WriteOptions {
 }
 
 const actorOf = (ctx: RequestContext) =>
-  ctx.auth ? { collectionName: ctx.auth.collection.name, id: ctx.auth.record.id } : null;
+  ctx.apiKey
+    ? { collectionName: API_KEYS_ACTOR, id: ctx.apiKey.id }
+    : ctx.auth
+      ? { collectionName: ctx.auth.collection.name, id: ctx.auth.record.id }
+      : null;
 
 /**
  * The write path (DESIGN principle 2): rule check, input, validation, then one transaction with
@@ -40,7 +46,7 @@ export class RecordWriter {
 
   /** Runs fn in the caller's transaction when given one (batch), else in a new one. */
   private inTx<T>(db: Db | undefined, fn: (tx: Db) => Promise<T>): Promise<T> {
-    return db ? fn(db) : this.store.transaction(fn);
+    return db ? fn(db) : this.store.transaction(fn).finally(outboxCommitted);
   }
 
   async create(
@@ -60,6 +66,10 @@ export class RecordWriter {
       isNew: true,
       ...(opts.formKeys ? { formKeys: opts.formKeys } : {}),
     });
+    if (collection.type === "auth" && typeof input.values.email === "string") {
+      // Validate and store the one canonical form, so look-alikes can't make a second account.
+      input.values.email = canonicalEmail(input.values.email);
+    }
     const now = nowDate();
     for (const f of collection.fields) {
       if (f.type === "autodate" && f.onCreate) input.values[f.name] = now;
@@ -140,6 +150,10 @@ export class RecordWriter {
         isNew: false,
         ...(opts.formKeys ? { formKeys: opts.formKeys } : {}),
       });
+      if (collection.type === "auth" && typeof input.values.email === "string") {
+        // Validate and store the one canonical form, so look-alikes can't make a second account.
+        input.values.email = canonicalEmail(input.values.email);
+      }
       for (const f of collection.fields)
         if (f.type === "autodate" && f.onUpdate) input.values[f.name] = nowDate();
       const issues: IssueMap = {

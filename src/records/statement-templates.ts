@@ -37,7 +37,10 @@ export class StatementTemplates {
     }
     const params = template.parameters;
     const n = varying.length;
-    const merged = position === "last" ? [...params.slice(0, params.length - n), ...varying] : [...varying, ...params.slice(n)];
+    const merged =
+      position === "last"
+        ? [...params.slice(0, params.length - n), ...varying]
+        : [...varying, ...params.slice(n)];
     return CompiledQuery.raw(template.sql, merged);
   }
 

@@ -50,11 +50,20 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
+export interface ServerOptions {
+  bodyLimit?: number;
+  /** Keep the default rate limits on (suites about limits); off by default so suites may sign in freely. */
+  rateLimits?: boolean;
+  /** Rate-limit counters in this Redis (and under this key prefix) instead of memory. */
+  redis?: string;
+  redisKeyPrefix?: string;
+}
+
 /**
  * Starts a real server on a free port with its own temp SQLite file or its own PostgreSQL
  * schema, and a superuser. Close it to remove the data.
  */
-export async function startServer(kind: StoreKind, extra: { bodyLimit?: number } = {}): Promise<TestServer> {
+export async function startServer(kind: StoreKind, extra: ServerOptions = {}): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), "backroom-test-"));
   const schema = `t_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
   const config = loadConfig(
@@ -64,6 +73,8 @@ export async function startServer(kind: StoreKind, extra: { bodyLimit?: number }
       logLevel: "silent",
       ...(kind === "postgres" ? { db: PG_URL, dbSchema: schema } : {}),
       ...(extra.bodyLimit ? { bodyLimit: extra.bodyLimit } : {}),
+      ...(extra.redis ? { redis: extra.redis } : {}),
+      ...(extra.redisKeyPrefix ? { redisKeyPrefix: extra.redisKeyPrefix } : {}),
     },
     {},
   );
@@ -78,6 +89,7 @@ export async function startServer(kind: StoreKind, extra: { bodyLimit?: number }
     },
     systemContext(),
   );
+  if (!extra.rateLimits) await app.services.settings.update({ rateLimits: { enabled: false } }, null);
   const url = await app.listen();
   return {
     app,

@@ -18,7 +18,7 @@ export function authMethodsRoutes(app: FastifyInstance, services: Services): voi
         enabled: options.passwordAuth.enabled,
         identityFields: options.passwordAuth.identityFields,
       },
-      oauth2: oauth2Methods(c),
+      oauth2: await oauth2Methods(c),
       mfa: { enabled: mfa.enabled === true, duration: mfa.enabled ? (mfa.duration ?? 0) : 0 },
       otp: { enabled: otp.enabled === true, duration: otp.enabled ? (otp.duration ?? 0) : 0 },
     };

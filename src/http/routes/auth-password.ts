@@ -56,7 +56,7 @@ export function authPasswordRoutes(app: FastifyInstance, services: Services): vo
       );
       throw badRequest("Failed to authenticate.");
     }
-    return completeAuth(services, c, record, ctx, "password");
+    return completeAuth(services, c, record, ctx, "password", undefined, { mfaId: body.mfaId });
   });
 }
 

@@ -1,5 +1,7 @@
 import type { FastifyInstance } from "fastify";
+import { tokenFromHeader } from "../../auth/authenticate.js";
 import { completeAuth } from "../../auth/complete-auth.js";
+import { peekClaims } from "../../auth/tokens.js";
 import { ApiError } from "../../errors/api-error.js";
 import { requireAuth } from "../request-context.js";
 import type { Services } from "../services.js";
@@ -15,6 +17,9 @@ export function authRefreshRoutes(app: FastifyInstance, services: Services): voi
     const auth = ctx.auth;
     if (!auth || auth.collection.id !== c.id)
       throw new ApiError(403, "The authorized record is not from this collection.");
+    // Impersonation tokens (and any without the claim) end when they expire.
+    if (peekClaims(tokenFromHeader(req.headers.authorization))?.refreshable !== true)
+      throw new ApiError(403, "The current auth token is not refreshable.");
     return completeAuth(services, c, auth.record, ctx, "refresh");
   });
 }

@@ -5,6 +5,8 @@ import type { RequestContext } from "../../records/request-context.js";
 import type { Db } from "../../store/store.js";
 import { toApiError } from "../plugins/error-handler.js";
 import { readBody } from "../plugins/multipart-body.js";
+import { batchTarget } from "../rate-limit/limit-targets.js";
+import { enforceRequestLimits } from "../rate-limit/rate-limit-hook.js";
 import { contextOf } from "../request-context.js";
 import type { Services } from "../services.js";
 import { objectBody } from "./records.js";
@@ -85,9 +87,12 @@ async function runOne(
 
 /** POST /api/batch: all sub-requests in one transaction; the first failure rolls back everything. */
 export function batchRoutes(app: FastifyInstance, services: Services): void {
-  app.post("/api/batch", async (req) => {
+  app.post("/api/batch", async (req, reply) => {
     const requests = parseRequests((await readBody(req, services.config.jsonMaxDepth)).body);
     const ctx = await contextOf(req, services);
+    // Each sub-request counts against the limits of the route it stands for, before any runs.
+    const targets = requests.map((sub) => batchTarget(services.registry, sub.method, sub.url));
+    await enforceRequestLimits(services, reply, ctx, targets, { pathCheck: false });
     return services.records.transaction(async (tx) => {
       const results: { status: number; body: unknown }[] = [];
       for (const [i, sub] of requests.entries()) {

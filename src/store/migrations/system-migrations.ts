@@ -109,4 +109,18 @@ export const systemMigrations: SystemMigration[] = [
       await sql`CREATE UNIQUE INDEX IF NOT EXISTS _api_keys_hash ON _api_keys (hash)`.execute(db);
     },
   },
+  {
+    // Wakes every node's outbox dispatcher when outbox rows commit (PostgreSQL delivers a NOTIFY
+    // only on commit, never for a rollback). The payload is the schema, so apps sharing a database
+    // ignore each other's wake-ups. Only a wake-up: dispatchers still read the table after their cursor.
+    name: "0003_outbox_notify",
+    async up(db, d) {
+      if (d !== "postgres") return;
+      await sql`CREATE OR REPLACE FUNCTION _outbox_notify() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN PERFORM pg_notify('backroom_outbox', TG_TABLE_SCHEMA); RETURN NULL; END $$`.execute(db);
+      await sql`DROP TRIGGER IF EXISTS _outbox_notify ON _outbox`.execute(db);
+      await sql`CREATE TRIGGER _outbox_notify AFTER INSERT ON _outbox
+        FOR EACH STATEMENT EXECUTE FUNCTION _outbox_notify()`.execute(db);
+    },
+  },
 ];

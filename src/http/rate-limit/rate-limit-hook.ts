@@ -1,0 +1,62 @@
+import type { FastifyInstance, FastifyReply } from "fastify";
+import type { RequestContext } from "../../records/request-context.js";
+import { contextOf } from "../request-context.js";
+import type { Services } from "../services.js";
+import { actionCheck, type LimitCheck, type LimitTarget, pathCheck } from "./limit-checks.js";
+import { routeTarget } from "./limit-targets.js";
+import { withRetryAfter } from "./rate-limit-error.js";
+import type { Audience } from "./rule-matching.js";
+
+/**
+ * Applies `settings.rateLimits` to requests, before their body is read. Superusers are exempt
+ * (as in PocketBase); everyone else is counted by client address.
+ */
+export function registerRateLimits(app: FastifyInstance, services: Services): void {
+  services.rateLimiter.on("unavailable", (err) =>
+    app.log.error(
+      { err: err.message },
+      "rate-limit store unreachable: auth routes now refuse requests (503), other routes go unlimited",
+    ),
+  );
+  services.rateLimiter.on("recovered", () => app.log.info("rate-limit store reachable again"));
+
+  app.addHook("onRequest", async (request, reply) => {
+    const { rateLimits } = await services.settings.get();
+    if (!rateLimits.enabled || rateLimits.rules.length === 0) return;
+    const ctx = await contextOf(request, services);
+    await enforceRequestLimits(services, reply, ctx, [routeTarget(request, services.registry)], {
+      pathCheck: true,
+    });
+  });
+}
+
+/**
+ * Counts the given targets (one request, or the sub-requests of a batch) for a caller and throws
+ * the limiter's error, with `Retry-After` set, when they exceed a limit. `pathCheck` adds the
+ * path-level check; batch sub-requests get only their action checks (with the sub-request's path
+ * labels as fallback), as in PocketBase.
+ */
+export async function enforceRequestLimits(
+  services: Services,
+  reply: FastifyReply,
+  ctx: RequestContext,
+  targets: readonly LimitTarget[],
+  opts: { pathCheck: boolean },
+): Promise<void> {
+  if (ctx.auth?.isSuperuser) return;
+  const { rateLimits } = await services.settings.get();
+  if (!rateLimits.enabled) return;
+  const who: Audience = ctx.auth || ctx.superuser ? "@auth" : "@guest";
+  const checks: LimitCheck[] = [];
+  for (const target of targets) {
+    const byPath = opts.pathCheck ? pathCheck(rateLimits.rules, target, who) : undefined;
+    const byAction = actionCheck(rateLimits.rules, target, who);
+    if (byPath) checks.push(byPath);
+    if (byAction) checks.push(byAction);
+  }
+  try {
+    await services.rateLimiter.enforce(checks, ctx.ip);
+  } catch (err) {
+    throw withRetryAfter(reply, err);
+  }
+}

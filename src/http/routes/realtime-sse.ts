@@ -1,0 +1,59 @@
+import type { FastifyInstance } from "fastify";
+import { badRequest, issue, validationError } from "../../errors/api-error.js";
+import { principalOf } from "../../realtime/principal.js";
+import { SseTransport } from "../../realtime/sse-transport.js";
+import { readBody } from "../plugins/multipart-body.js";
+import type { Services } from "../services.js";
+
+/**
+ * PocketBase's realtime API: `GET /api/realtime` opens an event stream that starts with
+ * `PB_CONNECT`; `POST /api/realtime {clientId, subscriptions}` sets that client's subscriptions,
+ * authorized by the POST's Authorization header.
+ */
+export function realtimeSseRoutes(app: FastifyInstance, services: Services): void {
+  const { realtime } = services;
+
+  app.get("/api/realtime", (request, reply) => {
+    reply.hijack();
+    request.raw.socket.setNoDelay(true);
+    let transport: SseTransport | undefined;
+    const client = realtime.connect(request.ip, (c) => {
+      transport = new SseTransport(reply.raw, c.id, realtime.options.maxBufferBytes);
+      return transport;
+    });
+    reply.raw.on("close", () => realtime.disconnect(client.id));
+    transport?.open();
+  });
+
+  app.post("/api/realtime", async (request, reply) => {
+    const { body } = await readBody(request, services.config.jsonMaxDepth);
+    const clientId = body.clientId;
+    if (typeof clientId !== "string" || clientId === "")
+      throw validationError("Failed to load the submitted data due to invalid formatting.", {
+        clientId: issue("validation_required", "Missing required value."),
+      });
+    const principal = await principalOf(request.headers.authorization, {
+      store: services.store,
+      registry: services.registry,
+      query: services.records.query,
+    });
+    realtime.setSubscriptions(clientId, subscriptionList(body.subscriptions), principal);
+    reply.code(204).send();
+  });
+
+  // Writes that commit outside RecordWriter's own transactions (a batch) are committed once their
+  // response goes out; reading the outbox now saves subscribers up to one poll interval.
+  app.addHook("onResponse", (request, _reply, done) => {
+    if (request.method !== "GET" && request.method !== "HEAD") services.events.wake();
+    done();
+  });
+}
+
+/** `subscriptions` as JSON array, or as form fields (one value or several). */
+function subscriptionList(value: unknown): string[] {
+  if (value === undefined || value === null || value === "") return [];
+  const list = Array.isArray(value) ? value : [value];
+  if (!list.every((s): s is string => typeof s === "string"))
+    throw badRequest("Subscriptions must be a list of strings.");
+  return list;
+}

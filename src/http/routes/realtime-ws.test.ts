@@ -1,0 +1,89 @@
+import type PocketBase from "pocketbase";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { WsClient } from "../../realtime/test-support/ws-client.js";
+import { signedInUser, uniqueName } from "../../test-support/api.js";
+import { startServer, storesUnderTest, type TestServer } from "../../test-support/server.js";
+
+describe.each(await storesUnderTest())("realtime over WebSocket (%s)", (kind) => {
+  let server: TestServer;
+  let su: PocketBase;
+  let name: string;
+  let alice: Awaited<ReturnType<typeof signedInUser>>;
+  let bob: Awaited<ReturnType<typeof signedInUser>>;
+  const sockets: WsClient[] = [];
+
+  beforeAll(async () => {
+    server = await startServer(kind);
+    su = await server.superuserClient();
+    alice = await signedInUser(() => server.client());
+    bob = await signedInUser(() => server.client());
+    name = uniqueName("orders");
+    await su.collections.create({
+      name,
+      type: "base",
+      fields: [
+        { name: "title", type: "text" },
+        { name: "owner", type: "text" },
+      ],
+      listRule: "owner = @request.auth.id",
+      viewRule: "owner = @request.auth.id",
+    } as never);
+  });
+  afterAll(async () => {
+    for (const s of sockets) s.close();
+    await server?.close();
+  });
+
+  async function open(headers: Record<string, string> = {}) {
+    const ws = await WsClient.open(server.url, headers);
+    sockets.push(ws);
+    return ws;
+  }
+
+  it("connects, subscribes and receives the same events as SSE, filtered per subscriber", async () => {
+    const ws = await open();
+    expect(ws.clientId).toMatch(/^[\w-]{20,}$/);
+    const topic = `${name}/*?options=${encodeURIComponent(JSON.stringify({ query: { filter: 'title != "skip"' } }))}`;
+    ws.send({ type: "subscribe", id: 1, subscriptions: [topic], authorization: alice.pb.authStore.token });
+    expect(await ws.next((f) => f.type === "subscribed")).toEqual({ type: "subscribed", id: 1 });
+    const rec = await su.collection(name).create({ title: "skip", owner: alice.id });
+    await su.collection(name).update(rec.id, { title: "shown" });
+    await su.collection(name).create({ title: "bob's", owner: bob.id });
+    const event = await ws.next((f) => f.type === "event");
+    expect(event).toMatchObject({
+      topic,
+      data: { action: "update", record: { id: rec.id, title: "shown", collectionName: name } },
+    });
+    await su.collection(name).delete(rec.id);
+    await ws.next((f) => f.type === "event" && (f.data as { action: string }).action === "delete");
+    expect(ws.events().map((f) => (f.data as { action: string }).action)).toEqual(["update", "delete"]);
+  });
+
+  it("takes auth from the upgrade request and refuses another identity with an error frame", async () => {
+    const ws = await open({ authorization: bob.pb.authStore.token });
+    ws.send({ type: "subscribe", id: "a", subscriptions: [`${name}/*`] });
+    await ws.next((f) => f.type === "subscribed");
+    ws.send({ type: "subscribe", id: "b", subscriptions: [], authorization: alice.pb.authStore.token });
+    expect(await ws.next((f) => f.type === "error")).toMatchObject({ type: "error", id: "b", status: 403 });
+    await su.collection(name).create({ title: "for bob", owner: bob.id });
+    const event = await ws.next((f) => f.type === "event");
+    expect((event.data as { record: { title: string } }).record.title).toBe("for bob");
+  });
+
+  it("answers malformed frames with an error frame and keeps the connection", async () => {
+    const ws = await open();
+    ws.socket.send("not json");
+    expect(await ws.next((f) => f.type === "error")).toMatchObject({ status: 400 });
+    ws.send({ type: "subscribe", id: 2, subscriptions: ["x/*?options=%7Bbad"] });
+    expect(await ws.next((f) => f.type === "error" && f.id === 2)).toMatchObject({ status: 400 });
+    ws.send({ type: "subscribe", id: 3, subscriptions: [`${name}/*`] });
+    await ws.next((f) => f.type === "subscribed" && f.id === 3);
+  });
+
+  it("closing the socket removes the client from the hub", async () => {
+    const ws = await open();
+    const before = server.app.services.realtime.size;
+    ws.close();
+    await expect.poll(() => server.app.services.realtime.size).toBe(before - 1);
+  });
+});
