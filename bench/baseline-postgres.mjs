@@ -2,7 +2,7 @@
 // Usage: node bench/baseline-postgres.mjs --db <url> --schema <name> --port <port>
 import { parseArgs } from "node:util";
 import pg from "pg";
-import { buildBaselineApp, describeCollections, listen } from "./baseline-app.mjs";
+import { buildBaselineApp, COLLECTIONS_SQL, describeCollections, listen } from "./baseline-app.mjs";
 
 const { values } = parseArgs({
   options: { db: { type: "string" }, schema: { type: "string" }, port: { type: "string" } },
@@ -19,30 +19,38 @@ const pool = new pg.Pool({
 });
 pool.on("error", () => {});
 
-const first = (result) => result.rows[0];
-const collections = describeCollections(
-  (await pool.query("SELECT name, data FROM _collections WHERE name IN ('users', 'orders')")).rows,
-);
+// `?` → `$n`, `?t` → `$n::text`; converted once per statement text.
+const texts = new Map();
+function pgText(sql) {
+  let text = texts.get(sql);
+  if (text === undefined) {
+    let n = 0;
+    text = sql.replace(/\?t|\?/g, (mark) => `$${++n}${mark === "?t" ? "::text" : ""}`);
+    texts.set(sql, text);
+  }
+  return text;
+}
+const run = async (client, sql, params) => (await client.query(pgText(sql), params)).rows;
+
+async function transaction(fn) {
+  const client = await pool.connect();
+  try {
+    await client.query("BEGIN");
+    const result = await fn({ query: (sql, params) => run(client, sql, params) });
+    await client.query("COMMIT");
+    return result;
+  } catch (err) {
+    await client.query("ROLLBACK").catch(() => {});
+    throw err;
+  } finally {
+    client.release();
+  }
+}
 
 const app = buildBaselineApp({
-  ...collections,
-  findUser: async (id) => first(await pool.query("SELECT * FROM users WHERE id = $1", [id])),
-  // `$2 != ''` is `@request.auth.id != ""` with the caller's id bound; the rest is ORDERS_RULE.
-  findOrder: async (id, authId) =>
-    first(
-      await pool.query(
-        "SELECT * FROM orders WHERE id = $1 AND ($2::text != '' AND status != 'deleted') LIMIT 1",
-        [id, authId],
-      ),
-    ),
-  listOrders: async (authId) =>
-    (
-      await pool.query(
-        `SELECT * FROM orders WHERE (status = $1 AND total > $2) AND ($3::text != '' AND status != 'deleted')
-         ORDER BY created DESC LIMIT 30`,
-        ["paid", 100, authId],
-      )
-    ).rows,
+  collections: describeCollections((await pool.query(COLLECTIONS_SQL)).rows),
+  query: (sql, params) => run(pool, sql, params),
+  transaction,
 });
 app.addHook("onClose", () => pool.end());
 await listen(app, Number(values.port));

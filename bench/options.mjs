@@ -1,22 +1,78 @@
 // Command-line flags and the sizes and durations each mode implies.
 import { parseArgs } from "node:util";
 
+// Per scenario and server: a warm-up run, then `runs` measured runs. Eight scenarios × two servers
+// × two stores = 32 measurements, which is what sets the durations of the short modes.
 const MODES = {
   // Numbers worth comparing between commits: 100k orders, long enough runs for a stable median.
-  full: { orders: 100_000, customers: 1_000, warmupSeconds: 3, runSeconds: 10, runs: 3 },
-  // The same picture in a few minutes.
-  quick: { orders: 10_000, customers: 1_000, warmupSeconds: 2, runSeconds: 5, runs: 3 },
-  // CI: proves the harness works end to end; the numbers mean nothing.
-  smoke: { orders: 2_000, customers: 200, warmupSeconds: 0.5, runSeconds: 1.5, runs: 1 },
+  full: {
+    orders: 100_000,
+    customers: 1_000,
+    warmupSeconds: 3,
+    runSeconds: 10,
+    runs: 3,
+    idleQuietMs: 500,
+    coldStart: { collections: 50, runs: 3 },
+    listSizes: [10_000, 1_000_000],
+  },
+  // The same picture in under 3 minutes for both stores: short runs, medians of 3.
+  quick: {
+    orders: 10_000,
+    customers: 1_000,
+    warmupSeconds: 1,
+    runSeconds: 1,
+    runs: 3,
+    idleQuietMs: 300,
+    coldStart: { collections: 50, runs: 3 },
+    listSizes: [10_000, 100_000],
+  },
+  // CI: proves the harness works end to end (every scenario and extra, briefly); numbers mean nothing.
+  smoke: {
+    orders: 2_000,
+    customers: 200,
+    warmupSeconds: 0.25,
+    runSeconds: 0.75,
+    runs: 1,
+    idleQuietMs: 200,
+    coldStart: { collections: 50, runs: 1 },
+    listSizes: [2_000, 10_000],
+  },
 };
 
 const HELP = `npm run bench -- [--quick | --smoke] [--stores sqlite,postgres] [--scenarios get-one,list]
-  --quick        10,000 orders, 3 × 5 s runs per scenario
+  --quick        10,000 orders, 1 s warm-up + 3 × 1 s runs per scenario and server (< 3 min)
   --smoke        2,000 orders, one short run per scenario (CI: fails only when the harness breaks)
   --stores       which stores to measure (default: sqlite,postgres)
-  --scenarios    which scenarios to run (default: all)
+  --scenarios    which scenarios to run (default: all): get-one, list, list-expand, create,
+                 update, batch, auth, mixed
   --connections  concurrent connections of the load generator (default: 16)
+  --extras       also run the extra measurements (the default unless --scenarios or --profile)
+  --skip-extras  do not run them: cold start, list latency by table size
   --profile      start Backroom with --cpu-prof; profiles land in bench/results/profiles/`;
+
+/** What the extra measurements do in a mode (see extras.mjs). */
+export function extrasPlan(options) {
+  const [small, large] = options.listSizes;
+  const fmt = (n) => n.toLocaleString("en-US");
+  const note =
+    options.mode === "full"
+      ? `${fmt(small)} vs ${fmt(large)} rows`
+      : `${options.mode} mode: ${fmt(small)} vs ${fmt(large)} rows (full mode: 10,000 vs 1,000,000)`;
+  return {
+    coldStart: options.coldStart,
+    listBySize: {
+      sizes: options.listSizes,
+      customers: options.customers,
+      note,
+      load: {
+        connections: options.connections,
+        warmupSeconds: options.warmupSeconds,
+        runSeconds: options.runSeconds,
+        runs: options.runs,
+      },
+    },
+  };
+}
 
 export function readOptions(argv, knownScenarios) {
   const { values } = parseArgs({
@@ -25,8 +81,10 @@ export function readOptions(argv, knownScenarios) {
       quick: { type: "boolean", default: false },
       smoke: { type: "boolean", default: false },
       stores: { type: "string", default: "sqlite,postgres" },
-      scenarios: { type: "string", default: knownScenarios.join(",") },
+      scenarios: { type: "string" },
       connections: { type: "string", default: "16" },
+      extras: { type: "boolean", default: false },
+      "skip-extras": { type: "boolean", default: false },
       profile: { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
     },
@@ -41,7 +99,7 @@ export function readOptions(argv, knownScenarios) {
       .map((s) => s.trim())
       .filter(Boolean);
   const stores = list(values.stores);
-  const scenarios = list(values.scenarios);
+  const scenarios = values.scenarios === undefined ? knownScenarios : list(values.scenarios);
   for (const store of stores) {
     if (store !== "sqlite" && store !== "postgres") throw new Error(`unknown store "${store}"`);
   }
@@ -55,5 +113,7 @@ export function readOptions(argv, knownScenarios) {
     throw new Error("--connections must be a positive integer");
   // --smoke wins over --quick: CI passes both.
   const mode = values.smoke ? "smoke" : values.quick ? "quick" : "full";
-  return { mode, ...MODES[mode], stores, scenarios, connections, profile: values.profile };
+  const extras =
+    !values["skip-extras"] && (values.extras || (values.scenarios === undefined && !values.profile));
+  return { mode, ...MODES[mode], stores, scenarios, connections, profile: values.profile, extras };
 }

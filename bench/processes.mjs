@@ -59,7 +59,7 @@ export function freePort() {
 }
 
 /** Polls `GET url` until it answers 200; fails early when the child dies. */
-export async function waitForHealth(child, url, timeoutMs = 30_000) {
+export async function waitForHealth(child, url, { timeoutMs = 30_000, intervalMs = 100 } = {}) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null || child.signalCode !== null) {
@@ -71,7 +71,7 @@ export async function waitForHealth(child, url, timeoutMs = 30_000) {
     } catch {
       // not listening yet
     }
-    await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, intervalMs));
   }
   throw new Error(`${child.label} did not answer ${url} within ${timeoutMs / 1000}s: ${child.output.trim()}`);
 }
@@ -79,6 +79,7 @@ export async function waitForHealth(child, url, timeoutMs = 30_000) {
 /** Stops a child with SIGTERM (servers drain and, under --cpu-prof, write their profile), then SIGKILL. */
 export function stop(child, graceMs = 5000) {
   if (!child || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  resume(child); // a stopped process would not see SIGTERM
   return new Promise((resolve) => {
     const timer = setTimeout(() => child.kill("SIGKILL"), graceMs);
     child.once("exit", () => {
@@ -92,6 +93,59 @@ export function stop(child, graceMs = 5000) {
 /** Last resort on exit: synchronous, so it also works from process.on("exit"). */
 export function killAll() {
   for (const child of children) child.kill("SIGKILL");
+}
+
+const alive = (child) => child && child.exitCode === null && child.signalCode === null;
+
+/**
+ * Freezes a server (SIGSTOP) while the other one is measured: Backroom's background work (the
+ * outbox dispatcher picking up the baseline's writes, timers) must not run on the measured CPU.
+ */
+export function pause(child) {
+  if (alive(child) && !child.paused) {
+    child.kill("SIGSTOP");
+    child.paused = true;
+  }
+}
+
+export function resume(child) {
+  if (alive(child) && child.paused) {
+    child.kill("SIGCONT");
+    child.paused = false;
+  }
+}
+
+/** CPU time (user + system, in clock ticks) a process has used so far; undefined off Linux. */
+function cpuTicks(pid) {
+  try {
+    // Fields after the command name, which is in parentheses and may contain spaces.
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return Number(fields[11]) + Number(fields[12]);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Waits until a process has been (nearly) idle for `quietMs`, at most `maxMs`: after a resume it
+ * may first catch up on work that piled up (e.g. outbox events of the baseline's writes), which
+ * must not land in its next measurement.
+ */
+export async function waitIdle(pid, { quietMs = 300, maxMs = 5000 } = {}) {
+  const deadline = Date.now() + maxMs;
+  let last = cpuTicks(pid);
+  if (last === undefined) return;
+  let quietSince = Date.now();
+  while (Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 100));
+    const now = cpuTicks(pid);
+    if (now === undefined) return;
+    // One tick (10 ms) per 100 ms is timers and GC; more is real work.
+    if (now - last > 1) quietSince = Date.now();
+    last = now;
+    if (Date.now() - quietSince >= quietMs) return;
+  }
 }
 
 /** Resident memory of a process in MiB, from /proc (Linux only; undefined elsewhere). */

@@ -39,11 +39,50 @@ export function printTable(rows) {
   console.log("");
 }
 
-/** Writes bench/results/latest.json: {node, cpus, scenarios: [rows]}. */
-export function writeLatest(rows) {
+/** The extra measurements, as short lines under the table. */
+export function printExtra(extra) {
+  const perStore = (values, unit) =>
+    Object.entries(values)
+      .filter(([, v]) => v !== null && v !== undefined)
+      .map(([store, v]) => `${store} ${v} ${unit}`)
+      .join(", ") || "n/a";
+  console.log(`idle RSS (after seeding):          ${perStore(extra.idle_rss_mib, "MiB")}`);
+  console.log(`RSS under load (max during mixed): ${perStore(extra.load_rss_mib, "MiB")}`);
+  const cold = Object.fromEntries(
+    Object.entries(extra.cold_start).map(([store, c]) => [
+      store,
+      `${c.median_ms} ms (runs ${c.runs_ms.join(", ")})`,
+    ]),
+  );
+  const collections = Object.values(extra.cold_start)[0]?.collections;
+  console.log(
+    `cold start to healthy (${collections ?? 50} collections): ${perStore(cold, "").trim() || "n/a"}`,
+  );
+  const sizes = extra.list_by_size;
+  if (sizes) {
+    console.log(`list latency by table size (${sizes.store}, ${sizes.note}):`);
+    for (const s of sizes.sizes) {
+      console.log(
+        `  ${s.rows.toLocaleString("en-US").padStart(9)} orders: p50 ${s.p50_ms.toFixed(2)} ms, ` +
+          `p99 ${s.p99_ms.toFixed(2)} ms, ${s.rps} req/s`,
+      );
+    }
+  } else {
+    console.log("list latency by table size: n/a");
+  }
+  console.log("");
+}
+
+/** Writes bench/results/latest.json: {node, cpus, scenarios: [rows], extra?}. */
+export function writeLatest(rows, extra) {
   mkdirSync(RESULTS_DIR, { recursive: true });
   const file = new URL("latest.json", RESULTS_DIR);
-  const report = { node: process.version, cpus: availableParallelism(), scenarios: rows };
+  const report = {
+    node: process.version,
+    cpus: availableParallelism(),
+    scenarios: rows,
+    ...(extra ? { extra } : {}),
+  };
   writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
   return file.pathname;
 }

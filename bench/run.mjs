@@ -1,13 +1,28 @@
 // The benchmark: for each store, start Backroom and a hand-written baseline on the same data, load
-// both with each scenario, and report req/s, p99 latency and their ratio.
+// both with each scenario, and report req/s, p99 latency and their ratio; then the extra
+// measurements (memory, cold start, list latency by table size).
 // Usage: npm run bench -- [--quick | --smoke] [--stores sqlite,postgres] [--scenarios get-one,list]
 import { existsSync, mkdirSync } from "node:fs";
-import { isDeepStrictEqual } from "node:util";
+import { coldStart, listBySize } from "./extras.mjs";
+import { openInspector } from "./inspect.mjs";
 import { measure } from "./load.mjs";
-import { readOptions } from "./options.mjs";
-import { freePort, killAll, pinning, rssMiB, runNode, startNode, stop, waitForHealth } from "./processes.mjs";
+import { extrasPlan, readOptions } from "./options.mjs";
+import { checkParity } from "./parity.mjs";
+import {
+  freePort,
+  killAll,
+  pause,
+  pinning,
+  resume,
+  rssMiB,
+  runNode,
+  startNode,
+  stop,
+  waitForHealth,
+  waitIdle,
+} from "./processes.mjs";
 import { summarizeProfiles } from "./profile-summary.mjs";
-import { printTable, resultRow, writeLatest } from "./report.mjs";
+import { printExtra, printTable, resultRow, writeLatest } from "./report.mjs";
 import { scenarioNames, scenarios } from "./scenarios/index.mjs";
 import { SUPERUSER, seed } from "./seed.mjs";
 import { createStore, postgresProblem } from "./stores.mjs";
@@ -20,6 +35,7 @@ const isCI = process.env.CI === "true";
 
 const log = (message) => console.log(`[bench] ${message}`);
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const round1 = (n) => (n === undefined ? null : Math.round(n * 10) / 10);
 
 // Stores to drop and folders to remove, also when the run is interrupted.
 const cleanups = new Set();
@@ -62,39 +78,13 @@ async function startServer(args, label, options = {}) {
   return { child, url };
 }
 
-/** Fetches the scenario's first request from a server; throws unless it is a 2xx the scenario accepts. */
-async function sample(url, scenario, requests) {
-  const res = await fetch(url + requests.paths[0], { method: requests.method, headers: requests.headers });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${scenario.name}: ${url} answered ${res.status}: ${text.slice(0, 300)}`);
-  const body = JSON.parse(text);
-  const problem = scenario.check(body);
-  if (problem) throw new Error(`${scenario.name}: ${url} answered ${problem}: ${text.slice(0, 300)}`);
-  return body;
-}
-
-/** Both servers must answer the scenario alike, or the baseline is not doing the same work. */
-async function checkParity(scenario, requests, backroomUrl, baselineUrl) {
-  const [ours, theirs] = await Promise.all([
-    sample(backroomUrl, scenario, requests),
-    sample(baselineUrl, scenario, requests),
-  ]);
-  // A difference is reported, not fatal: Backroom's shapes may legitimately move ahead of the baseline.
-  if (!isDeepStrictEqual(ours, theirs)) {
-    log(
-      `warning: ${scenario.name}: Backroom and the baseline answer differently; the baseline needs updating`,
-    );
-    log(`  Backroom: ${JSON.stringify(ours).slice(0, 300)}`);
-    log(`  baseline: ${JSON.stringify(theirs).slice(0, 300)}`);
-  }
-}
-
 /** Runs every selected scenario on one store; returns result rows, records harness failures. */
-async function benchStore(kind, options, failures) {
+async function benchStore(kind, options, failures, extra) {
   const store = createStore(kind);
   cleanups.add(store.cleanup);
   let backroom;
   let baseline;
+  let inspector;
   try {
     await runNode([BACKROOM, "superuser", "upsert", SUPERUSER.email, SUPERUSER.password, ...store.flags], {
       label: "backroom superuser upsert",
@@ -116,14 +106,33 @@ async function benchStore(kind, options, failures) {
     await sleep(1000); // let the seeding's garbage settle before reading memory
     const rss = rssMiB(backroom.child.pid);
     if (rss !== undefined) log(`${kind}: Backroom idle RSS after seeding: ${rss.toFixed(1)} MiB`);
+    extra.idle_rss_mib[kind] = round1(rss);
 
     baseline = await startServer((port) => baselineCommand(store.connection, port), `baseline (${kind})`);
+    inspector = await openInspector(store.connection);
     const rows = [];
     for (const scenario of scenarios.filter((s) => options.scenarios.includes(s.name))) {
-      const requests = scenario.requests(seeded);
-      await checkParity(scenario, requests, backroom.url, baseline.url);
-      const ours = await measure(backroom.url, requests, options);
-      const theirs = await measure(baseline.url, requests, options);
+      const load = scenario.load(seeded);
+      // Backroom was frozen while the baseline ran: let it catch up (outbox events of the
+      // baseline's writes) before it answers anything that counts.
+      resume(backroom.child);
+      await waitIdle(backroom.child.pid, { quietMs: options.idleQuietMs });
+      const differences = await checkParity(scenario, load, {
+        backroomUrl: backroom.url,
+        baselineUrl: baseline.url,
+        inspector,
+      });
+      for (const difference of differences)
+        log(`warning: Backroom and the baseline differ, the baseline needs updating: ${difference}`);
+      const ours = await measure(backroom.url, load, options, {
+        rssPid: scenario.sampleRss ? backroom.child.pid : undefined,
+      });
+      pause(backroom.child);
+      const theirs = await measure(baseline.url, load, options);
+      if (scenario.sampleRss && ours.maxRssMiB !== undefined) {
+        extra.load_rss_mib[kind] = round1(ours.maxRssMiB);
+        log(`${kind}: Backroom max RSS during ${scenario.name}: ${ours.maxRssMiB.toFixed(1)} MiB`);
+      }
       for (const [who, result] of [
         ["Backroom", ours],
         ["baseline", theirs],
@@ -140,10 +149,32 @@ async function benchStore(kind, options, failures) {
     }
     return rows;
   } finally {
+    await inspector?.close().catch(() => {});
     await stop(backroom?.child);
     await stop(baseline?.child);
     await store.cleanup();
     cleanups.delete(store.cleanup);
+  }
+}
+
+/** The extra measurements of one store, each on a fresh store of its own (servers above are stopped). */
+async function extrasForStore(kind, options, failures, extra) {
+  const plan = extrasPlan(options);
+  const context = { cleanups, log };
+  try {
+    extra.cold_start[kind] = await coldStart(kind, plan.coldStart, context);
+  } catch (err) {
+    if (!interrupted) failures.push(`${kind} cold start: ${err.message}`);
+  }
+  if (kind !== "sqlite" || !plan.listBySize) return;
+  try {
+    log(`${kind}: list latency at ${plan.listBySize.sizes.join(" vs ")} orders (${plan.listBySize.note})`);
+    extra.list_by_size = {
+      ...(await listBySize(kind, plan.listBySize, context)),
+      note: plan.listBySize.note,
+    };
+  } catch (err) {
+    if (!interrupted) failures.push(`${kind} list by size: ${err.message}`);
   }
 }
 
@@ -154,11 +185,14 @@ async function main() {
   }
   if (options.profile) mkdirSync(PROFILE_DIR, { recursive: true });
   log(
-    `mode ${options.mode}: ${options.orders} orders, ${options.runs} × ${options.runSeconds} s per scenario, ` +
+    `mode ${options.mode}: ${options.orders} orders, ${options.warmupSeconds} s warm-up + ` +
+      `${options.runs} × ${options.runSeconds} s per scenario and server, ` +
       `${options.connections} connections, CPU pinning: ${pinning}`,
   );
+  const started = Date.now();
   const failures = [];
   const rows = [];
+  const extra = { idle_rss_mib: {}, load_rss_mib: {}, cold_start: {}, list_by_size: null };
   for (const kind of options.stores) {
     if (kind === "postgres") {
       const problem = await postgresProblem();
@@ -170,16 +204,18 @@ async function main() {
       }
     }
     try {
-      rows.push(...(await benchStore(kind, options, failures)));
+      rows.push(...(await benchStore(kind, options, failures, extra)));
     } catch (err) {
       // Killing the children on Ctrl-C makes the step in flight fail; that is no harness failure.
       if (!interrupted) failures.push(`${kind}: ${err.message}`);
     }
+    if (options.extras && !interrupted) await extrasForStore(kind, options, failures, extra);
   }
-  if (rows.length > 0) {
-    printTable(rows);
-    log(`wrote ${writeLatest(rows)}`);
-  }
+  if (rows.length > 0) printTable(rows);
+  if (options.extras) printExtra(extra);
+  if (rows.length > 0 || options.extras)
+    log(`wrote ${writeLatest(rows, options.extras ? extra : undefined)}`);
+  log(`done in ${Math.round((Date.now() - started) / 1000)} s`);
   if (options.profile) summarizeProfiles(PROFILE_DIR);
   if (failures.length > 0) {
     for (const failure of failures) console.error(`[bench] FAILED ${failure}`);

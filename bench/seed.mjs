@@ -141,7 +141,8 @@ async function verifyOrders(admin, user, rows) {
 
 /**
  * Seeds a fresh Backroom at `baseUrl` whose superuser already exists. Returns the user's token (sent
- * with every measured request) and a pool of order ids for scenarios that pick records at random.
+ * with every measured request) and credentials (the auth scenario), a pool of order ids for
+ * scenarios that pick records at random, and the customer ids (relation targets of new orders).
  */
 export async function seed({ baseUrl, connection, orders, customers, log = () => {} }) {
   const step = async (what, fn) => {
@@ -191,5 +192,25 @@ export async function seed({ baseUrl, connection, orders, customers, log = () =>
 
   const pool = [];
   for (let i = 0; i < Math.min(1000, rows.length); i++) pool.push(rows[randomInt(rows.length)][0]);
-  return { token: user.authStore.token, orderIds: pool };
+  return { token: user.authStore.token, orderIds: pool, customerIds, user: USER };
+}
+
+/**
+ * Adds `count` more orders by SQL, `batchSize` rows per transaction (so a million rows never sit
+ * in memory at once), then refreshes the planner statistics. For the list-by-table-size extra.
+ */
+export async function insertMoreOrders(connection, customerIds, count, { batchSize = 50_000 } = {}) {
+  const inserter = await openBulkInserter(connection);
+  try {
+    for (let done = 0; done < count; done += batchSize) {
+      await inserter.insert(
+        "orders",
+        ORDER_COLUMNS,
+        orderRows(Math.min(batchSize, count - done), customerIds),
+      );
+    }
+    await inserter.analyze(["orders"]);
+  } finally {
+    await inserter.close();
+  }
 }

@@ -21,7 +21,9 @@ const installedMarker = join(root, "node_modules", ".package-lock.json");
 const lock = join(root, "package-lock.json");
 if (!existsSync(installedMarker) || statSync(lock).mtimeMs > statSync(installedMarker).mtimeMs) {
   console.error("[backroom] installing dependencies…");
-  run("npm ci --no-audit --no-fund");
+  // `npm install` (not `npm ci`): it follows the lock file too, but tolerates the optional
+  // platform packages that npm leaves out of locks written on another platform.
+  run("npm install --no-audit --no-fund");
 }
 
 const builtMarker = join(root, "dist", "index.js");
