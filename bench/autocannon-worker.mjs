@@ -1,18 +1,13 @@
 // Runs autocannon measurements in their own process (pinned to its own CPU by the orchestrator),
 // so the load generator never shares an event loop with anything else.
-// Input: one JSON spec on stdin (bodies are JSON text, sent with content-type application/json):
+// Input: one JSON spec per line on stdin (bodies are JSON text, sent as application/json):
 //   { url, connections, durations: [seconds…], headers,
 //     requests: [{ method, paths: [...], bodies?: [...], weight? }] }
 // One run per entry of `durations`, back to back (the first is usually the warm-up).
-// Output: one JSON line on stdout: an array with the result of each run.
+// Output: per spec, one JSON line on stdout: an array with the result of each run.
 import { randomBytes } from "node:crypto";
+import { createInterface } from "node:readline";
 import autocannon from "autocannon";
-
-async function readStdin() {
-  let text = "";
-  for await (const chunk of process.stdin) text += chunk;
-  return JSON.parse(text);
-}
 
 /** Bodies may carry `__RAND__`, replaced per request so writes never repeat a value. */
 const RAND = "__RAND__";
@@ -60,25 +55,34 @@ function runOnce(spec, seconds) {
     url: spec.url,
     connections: spec.connections,
     duration: seconds,
+    // autocannon stops at the first sample tick after `duration`: with its default 1 s ticks a
+    // 0.75 s run would last 1 s. Fine ticks keep short runs short (req/s is total ÷ elapsed anyway).
+    sampleInt: 100,
     pipelining: 1,
     requests: [{ setupRequest: picker(spec.requests, spec.headers ?? {}) }],
   });
 }
 
-const spec = await readStdin();
-const results = [];
-for (const seconds of spec.durations) {
-  const result = await runOnce(spec, seconds);
-  results.push({
-    // Completed requests over the measured time: also exact for runs shorter than a few seconds,
-    // where autocannon's per-second average has only one or two samples.
-    rps: result.requests.total / result.duration,
-    p50_ms: result.latency.p50,
-    p99_ms: result.latency.p99,
-    total: result.requests.total,
-    non2xx: result.non2xx,
-    errors: result.errors,
-    timeouts: result.timeouts,
-  });
+// One spec per line; the process stays up between measurements (one process start per run of the
+// benchmark, not per measurement) and ends with its input.
+const lines = createInterface({ input: process.stdin, crlfDelay: Number.POSITIVE_INFINITY });
+for await (const line of lines) {
+  if (line.trim() === "") continue;
+  const spec = JSON.parse(line);
+  const results = [];
+  for (const seconds of spec.durations) {
+    const result = await runOnce(spec, seconds);
+    results.push({
+      // Completed requests over the measured time: also exact for runs shorter than a few seconds,
+      // where autocannon's per-second average has only one or two samples.
+      rps: result.requests.total / result.duration,
+      p50_ms: result.latency.p50,
+      p99_ms: result.latency.p99,
+      total: result.requests.total,
+      non2xx: result.non2xx,
+      errors: result.errors,
+      timeouts: result.timeouts,
+    });
+  }
+  process.stdout.write(`${JSON.stringify(results)}\n`);
 }
-process.stdout.write(`${JSON.stringify(results)}\n`);

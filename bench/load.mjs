@@ -1,31 +1,56 @@
 // One measurement of one server under one scenario: a warm-up, then several runs, summarized by
-// their medians (a single run on a shared 2-core machine is too noisy to compare). All runs go
-// through one autocannon worker process, so a measurement pays for one process start.
+// their medians (a single run on a shared 2-core machine is too noisy to compare).
 import { rssMiB, startNode } from "./processes.mjs";
 
 const WORKER = new URL("./autocannon-worker.mjs", import.meta.url).pathname;
 const LOAD_CPU = 1;
 const RSS_SAMPLE_MS = 100;
 
-function runWorker(spec) {
+/**
+ * The load generator: one autocannon worker process for the whole benchmark, pinned to its own
+ * CPU, fed one spec per line. Measurements run one at a time.
+ */
+let worker;
+function loadWorker() {
+  if (worker && worker.child.exitCode === null) return worker;
   const child = startNode([WORKER], { cpu: LOAD_CPU, label: "autocannon", stdio: ["pipe", "pipe", "pipe"] });
-  let stdout = "";
+  const state = { child, buffer: "", waiting: null };
   child.stdout.on("data", (chunk) => {
-    stdout += chunk;
+    state.buffer += chunk;
+    const newline = state.buffer.indexOf("\n");
+    if (newline < 0 || !state.waiting) return;
+    const line = state.buffer.slice(0, newline);
+    state.buffer = state.buffer.slice(newline + 1);
+    const { resolve, reject } = state.waiting;
+    state.waiting = null;
+    try {
+      resolve(JSON.parse(line));
+    } catch {
+      reject(new Error(`autocannon worker printed no result: ${line.slice(0, 500)}`));
+    }
   });
-  child.stdin.end(JSON.stringify(spec));
+  child.once("exit", (code, signal) => {
+    state.waiting?.reject(
+      new Error(`autocannon worker failed (${signal ?? `exit ${code}`}): ${child.output.trim()}`),
+    );
+    state.waiting = null;
+  });
+  worker = state;
+  return state;
+}
+
+function runWorker(spec) {
+  const state = loadWorker();
   return new Promise((resolve, reject) => {
-    child.once("error", reject);
-    child.once("exit", (code) => {
-      if (code !== 0)
-        return reject(new Error(`autocannon worker failed (exit ${code}): ${child.output.trim()}`));
-      try {
-        resolve(JSON.parse(stdout.trim().split("\n").pop()));
-      } catch {
-        reject(new Error(`autocannon worker printed no result: ${stdout.slice(0, 500)}`));
-      }
-    });
+    state.waiting = { resolve, reject };
+    state.child.stdin.write(`${JSON.stringify(spec)}\n`);
   });
+}
+
+/** Ends the worker (at the end of the benchmark; it would keep the event loop alive). */
+export function closeLoadWorker() {
+  worker?.child.stdin.end();
+  worker = undefined;
 }
 
 export const median = (values) => {
@@ -69,13 +94,15 @@ export async function measure(
     if (sampler) clearInterval(sampler);
   }
   sampleRss();
-  const failed = all.reduce((sum, r) => sum + r.non2xx + r.errors + r.timeouts, 0);
+  const sum = (key) => all.reduce((total, r) => total + r[key], 0);
+  const failed = sum("non2xx") + sum("errors") + sum("timeouts");
   const results = all.slice(warmupSeconds > 0 ? 1 : 0);
   return {
     rps: median(results.map((r) => r.rps)),
     p50_ms: median(results.map((r) => r.p50_ms)),
     p99_ms: median(results.map((r) => r.p99_ms)),
     failed,
+    failures: `non-2xx ${sum("non2xx")}, errors ${sum("errors")}, timeouts ${sum("timeouts")}`,
     runs: results.map((r) => Math.round(r.rps)),
     ...(maxRss === undefined ? {} : { maxRssMiB: maxRss }),
   };

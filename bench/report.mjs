@@ -44,7 +44,7 @@ export function printExtra(extra) {
   const perStore = (values, unit) =>
     Object.entries(values)
       .filter(([, v]) => v !== null && v !== undefined)
-      .map(([store, v]) => `${store} ${v} ${unit}`)
+      .map(([store, v]) => (unit ? `${store} ${v} ${unit}` : `${store} ${v}`))
       .join(", ") || "n/a";
   console.log(`idle RSS (after seeding):          ${perStore(extra.idle_rss_mib, "MiB")}`);
   console.log(`RSS under load (max during mixed): ${perStore(extra.load_rss_mib, "MiB")}`);
@@ -55,9 +55,7 @@ export function printExtra(extra) {
     ]),
   );
   const collections = Object.values(extra.cold_start)[0]?.collections;
-  console.log(
-    `cold start to healthy (${collections ?? 50} collections): ${perStore(cold, "").trim() || "n/a"}`,
-  );
+  console.log(`cold start to healthy (${collections ?? 50} collections): ${perStore(cold, "")}`);
   const sizes = extra.list_by_size;
   if (sizes) {
     console.log(`list latency by table size (${sizes.store}, ${sizes.note}):`);

@@ -5,7 +5,7 @@
 import { existsSync, mkdirSync } from "node:fs";
 import { coldStart, listBySize } from "./extras.mjs";
 import { openInspector } from "./inspect.mjs";
-import { measure } from "./load.mjs";
+import { closeLoadWorker, measure } from "./load.mjs";
 import { extrasPlan, readOptions } from "./options.mjs";
 import { checkParity } from "./parity.mjs";
 import {
@@ -33,7 +33,9 @@ const PROFILE_DIR = `${root}bench/results/profiles`;
 const SERVER_CPU = 0;
 const isCI = process.env.CI === "true";
 
-const log = (message) => console.log(`[bench] ${message}`);
+const began = Date.now();
+const log = (message) =>
+  console.log(`[bench ${((Date.now() - began) / 1000).toFixed(1).padStart(5)} s] ${message}`);
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const round1 = (n) => (n === undefined ? null : Math.round(n * 10) / 10);
 
@@ -78,6 +80,15 @@ async function startServer(args, label, options = {}) {
   return { child, url };
 }
 
+/** Reads for a while on each fresh server, so the first scenario does not pay for V8's warm-up. */
+async function warmUp(servers, seeded, options) {
+  if (options.serverWarmupSeconds <= 0) return;
+  const reads = scenarios.filter((s) => !s.writes).flatMap((s) => s.load(seeded).requests);
+  const load = { headers: { authorization: seeded.token }, requests: reads };
+  const only = { ...options, warmupSeconds: 0, runSeconds: options.serverWarmupSeconds, runs: 1 };
+  for (const server of servers) await measure(server.url, load, only);
+}
+
 /** Runs every selected scenario on one store; returns result rows, records harness failures. */
 async function benchStore(kind, options, failures, extra) {
   const store = createStore(kind);
@@ -110,13 +121,15 @@ async function benchStore(kind, options, failures, extra) {
 
     baseline = await startServer((port) => baselineCommand(store.connection, port), `baseline (${kind})`);
     inspector = await openInspector(store.connection);
+    await warmUp([backroom, baseline], seeded, options);
     const rows = [];
+    let previousWrote = false;
     for (const scenario of scenarios.filter((s) => options.scenarios.includes(s.name))) {
       const load = scenario.load(seeded);
       // Backroom was frozen while the baseline ran: let it catch up (outbox events of the
       // baseline's writes) before it answers anything that counts.
       resume(backroom.child);
-      await waitIdle(backroom.child.pid, { quietMs: options.idleQuietMs });
+      if (previousWrote) await waitIdle(backroom.child.pid, { quietMs: options.idleQuietMs });
       const differences = await checkParity(scenario, load, {
         backroomUrl: backroom.url,
         baselineUrl: baseline.url,
@@ -127,8 +140,15 @@ async function benchStore(kind, options, failures, extra) {
       const ours = await measure(backroom.url, load, options, {
         rssPid: scenario.sampleRss ? backroom.child.pid : undefined,
       });
+      // Freeze Backroom only once it is idle: frozen inside a write transaction, it would hold
+      // SQLite's write lock and stall the baseline.
+      if (scenario.writes) await waitIdle(backroom.child.pid, { quietMs: options.idleQuietMs });
       pause(backroom.child);
+      previousWrote = Boolean(scenario.writes);
       const theirs = await measure(baseline.url, load, options);
+      // Requests still in flight when the load stopped write after it (argon2 takes a while): let
+      // them land before the next parity check reads the audit log.
+      if (scenario.writes) await waitIdle(baseline.child.pid, { quietMs: options.idleQuietMs });
       if (scenario.sampleRss && ours.maxRssMiB !== undefined) {
         extra.load_rss_mib[kind] = round1(ours.maxRssMiB);
         log(`${kind}: Backroom max RSS during ${scenario.name}: ${ours.maxRssMiB.toFixed(1)} MiB`);
@@ -138,7 +158,9 @@ async function benchStore(kind, options, failures, extra) {
         ["baseline", theirs],
       ]) {
         if (result.failed > 0)
-          failures.push(`${scenario.name}/${kind}: ${who} had ${result.failed} failed requests`);
+          failures.push(
+            `${scenario.name}/${kind}: ${who} had ${result.failed} failed requests (${result.failures})`,
+          );
       }
       const row = resultRow(scenario.name, kind, ours, theirs);
       log(
@@ -185,11 +207,11 @@ async function main() {
   }
   if (options.profile) mkdirSync(PROFILE_DIR, { recursive: true });
   log(
-    `mode ${options.mode}: ${options.orders} orders, ${options.warmupSeconds} s warm-up + ` +
+    `mode ${options.mode}: ${options.orders} orders, ${options.serverWarmupSeconds} s warm-up per server, ` +
+      `${options.warmupSeconds} s warm-up + ` +
       `${options.runs} × ${options.runSeconds} s per scenario and server, ` +
       `${options.connections} connections, CPU pinning: ${pinning}`,
   );
-  const started = Date.now();
   const failures = [];
   const rows = [];
   const extra = { idle_rss_mib: {}, load_rss_mib: {}, cold_start: {}, list_by_size: null };
@@ -215,7 +237,8 @@ async function main() {
   if (options.extras) printExtra(extra);
   if (rows.length > 0 || options.extras)
     log(`wrote ${writeLatest(rows, options.extras ? extra : undefined)}`);
-  log(`done in ${Math.round((Date.now() - started) / 1000)} s`);
+  log("done");
+  closeLoadWorker();
   if (options.profile) summarizeProfiles(PROFILE_DIR);
   if (failures.length > 0) {
     for (const failure of failures) console.error(`[bench] FAILED ${failure}`);

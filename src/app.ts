@@ -8,14 +8,21 @@ import { CollectionService } from "./collections/collection-service.js";
 import { CollectionRegistry } from "./collections/registry.js";
 import type { Config } from "./config/config.js";
 import { OutboxDispatcher } from "./events/outbox-dispatcher.js";
+import { fileCleanup } from "./files/file-cleanup.js";
+import { openStorage } from "./files/open-storage.js";
+import { type SweepResult, sweepOrphans } from "./files/orphan-sweep.js";
 import { createRateLimiter } from "./http/rate-limit/create-rate-limiter.js";
 import { buildHttpServer } from "./http/server.js";
 import type { Services } from "./http/services.js";
+import { jobQueueOptionsFromEnv } from "./jobs/job-options.js";
+import { JobQueue } from "./jobs/job-queue.js";
+import { registerTestJobs } from "./jobs/test-jobs.js";
 import { RealtimeHub } from "./realtime/hub.js";
 import { realtimeOptionsFromEnv } from "./realtime/options.js";
 import { RecordService } from "./records/record-service.js";
 import { SettingsService } from "./settings/settings-service.js";
 import { openStore } from "./store/open-store.js";
+import { registerWebhooks } from "./webhooks/register-webhooks.js";
 
 export interface App {
   services: Services;
@@ -24,6 +31,8 @@ export interface App {
   listen(): Promise<string>;
   /** Stops accepting, drains in-flight requests, closes the store. Safe to call twice. */
   close(): Promise<void>;
+  /** The startup sweep of unreferenced stored files (runs in the background after start). */
+  fileSweep: Promise<SweepResult | null>;
 }
 
 /** Opens the store and builds every service the server needs (no network yet). */
@@ -50,9 +59,11 @@ export async function openServices(config: Config): Promise<Services> {
       authEvents: new AuthEvents(),
       mailer: new Mailer(settings),
       // Lazy: a Redis-backed limiter connects on first use, so CLI commands never reach Redis.
-      rateLimiter: createRateLimiter(config),
+      rateLimiter: await createRateLimiter(config),
       events: new OutboxDispatcher(store, {}, notify),
       realtime: new RealtimeHub({ store, registry, query: records.query }, realtimeOptionsFromEnv()),
+      jobs: new JobQueue(store, jobQueueOptionsFromEnv()),
+      files: openStorage(config.files),
     };
   } catch (err) {
     await store.close();
@@ -60,7 +71,31 @@ export async function openServices(config: Config): Promise<Services> {
   }
 }
 
+/** How long shutdown waits for in-flight requests before cutting the connections that remain. */
+const DRAIN_MS = 10_000;
+
+/**
+ * Stops accepting and waits for in-flight requests; a client that never finishes its request
+ * (a stalled upload, a half-sent body) is cut off after `graceMs` instead of holding shutdown.
+ */
+async function drainHttp(http: FastifyInstance, graceMs: number): Promise<void> {
+  const closed = http.close();
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<"expired">((resolve) => {
+    timer = setTimeout(() => resolve("expired"), graceMs);
+    timer.unref();
+  });
+  if ((await Promise.race([closed, expired])) === "expired") {
+    http.log.warn("shutdown: closing connections that are still busy");
+    http.server.closeAllConnections();
+    await closed;
+  }
+  clearTimeout(timer);
+}
+
 export async function createApp(config: Config): Promise<App> {
+  // Files older than this start can't belong to an upload of this process (see files/orphan-sweep).
+  const startedAt = new Date();
   const services = await openServices(config);
   const http = await buildHttpServer(services);
   await services.rateLimiter.warmUp();
@@ -69,12 +104,36 @@ export async function createApp(config: Config): Promise<App> {
   services.events.setLogger(logError);
   services.realtime.setLogger(logError);
   services.events.subscribe((entry) => services.realtime.publish(entry));
+  services.events.subscribe(fileCleanup(services.files, services.registry));
+  services.jobs.setLogger(logError);
+  registerTestJobs(services.jobs);
+  registerWebhooks(services);
   await services.events.start();
   services.realtime.start();
+  services.jobs.start();
+  const stopSweep = new AbortController();
+  const fileSweep = sweepOrphans(
+    services.files,
+    services.registry,
+    services.records.query,
+    startedAt,
+    stopSweep.signal,
+  ).then(
+    (result) => {
+      if (result.removed.length > 0)
+        http.log.info({ removed: result.removed.length }, "removed unreferenced stored files");
+      return result;
+    },
+    (err) => {
+      logError("sweeping unreferenced stored files failed", err);
+      return null;
+    },
+  );
   let closing: Promise<void> | undefined;
   return {
     services,
     http,
+    fileSweep,
     listen: async () => {
       const url = await http.listen({ host: config.host, port: config.port });
       services.registry.watch();
@@ -83,14 +142,18 @@ export async function createApp(config: Config): Promise<App> {
     close: () => {
       closing ??= (async () => {
         // Open event streams would keep http.close() waiting: end them first.
+        stopSweep.abort();
+        await fileSweep;
         await services.events.stop();
         services.realtime.close();
-        await http.close();
+        // Handlers may still use the store and the network: wait for them (bounded) before closing.
+        await Promise.all([drainHttp(http, DRAIN_MS), services.jobs.stop()]);
         services.registry.stopWatching();
         services.mailer.close();
         await services.rateLimiter.close();
         await settleBackgroundJobs(services);
         await services.store.close();
+        await services.files.close();
       })();
       return closing;
     },

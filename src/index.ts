@@ -9,3 +9,4 @@ export type { Collection, Field, FieldType, Rule } from "./collections/model.js"
 export type { Config, ConfigInput } from "./config/config.js";
 export { loadConfig } from "./config/config.js";
 export { ApiError } from "./errors/api-error.js";
+export { verifyWebhookSignature } from "./webhooks/signature.js";

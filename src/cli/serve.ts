@@ -11,6 +11,10 @@ interface ServeOptions {
   hooks?: string;
   dev?: boolean;
   redis?: string;
+  s3Bucket?: string;
+  s3Region?: string;
+  s3Endpoint?: string;
+  s3ForcePathStyle?: boolean;
 }
 
 export function serveCommand(): Command {
@@ -28,6 +32,21 @@ export function serveCommand(): Command {
           "BACKROOM_REDIS",
         ),
       )
+      .addOption(
+        new Option(
+          "--s3-bucket <name>",
+          "store files in this S3 bucket (credentials: BACKROOM_S3_ACCESS_KEY/SECRET)",
+        ).env("BACKROOM_S3_BUCKET"),
+      )
+      .addOption(
+        new Option("--s3-region <region>", "S3 region (default us-east-1)").env("BACKROOM_S3_REGION"),
+      )
+      .addOption(
+        new Option("--s3-endpoint <url>", "S3-compatible endpoint (MinIO, R2, …)").env(
+          "BACKROOM_S3_ENDPOINT",
+        ),
+      )
+      .option("--s3-force-path-style", "address the bucket in the path, not the host name")
       .option("--dev", "development mode: verbose logs, reload hooks on change"),
   ).action(async (opts: ServeOptions) => {
     const config = loadConfig({ ...opts, ...(opts.dev ? { logLevel: "debug" as const } : {}) });

@@ -1,5 +1,9 @@
 import { resolve } from "node:path";
+import type { S3Options } from "../files/s3-storage.js";
 import type { StoreConfig } from "../store/store.js";
+
+/** Where uploaded files go: `<dir>/storage` (default) or an S3-compatible bucket. */
+export type FilesConfig = { kind: "local"; dir: string } | ({ kind: "s3" } & S3Options);
 
 export interface Config {
   host: string;
@@ -16,6 +20,7 @@ export interface Config {
   logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
   /** Redis shared by every node for rate-limit counters; absent = counters in this process's memory. */
   redis?: { url: string; keyPrefix: string };
+  files: FilesConfig;
 }
 
 export interface ConfigInput {
@@ -30,6 +35,12 @@ export interface ConfigInput {
   redis?: string;
   /** Namespace of the rate-limit keys (several apps may share one Redis). */
   redisKeyPrefix?: string;
+  /** S3 bucket for files (credentials come from the environment only, never from flags). */
+  s3Bucket?: string;
+  s3Region?: string;
+  s3Endpoint?: string;
+  s3ForcePathStyle?: boolean;
+  s3Prefix?: string;
 }
 
 export class ConfigError extends Error {}
@@ -65,6 +76,7 @@ export function loadConfig(input: ConfigInput, env: NodeJS.ProcessEnv = process.
   return {
     ...http,
     dir,
+    files: filesConfig(input, env, dir),
     store,
     hooksDir: resolve(input.hooks ?? env.BACKROOM_HOOKS ?? "backroom_hooks"),
     dev: input.dev ?? env.BACKROOM_DEV === "true",
@@ -79,5 +91,26 @@ export function loadConfig(input: ConfigInput, env: NodeJS.ProcessEnv = process.
           },
         }
       : {}),
+  };
+}
+
+/** Files go to S3 when a bucket is named (flag or BACKROOM_S3_BUCKET), else to `<dir>/storage`. */
+function filesConfig(input: ConfigInput, env: NodeJS.ProcessEnv, dir: string): FilesConfig {
+  const bucket = (input.s3Bucket ?? env.BACKROOM_S3_BUCKET) || undefined;
+  if (!bucket) return { kind: "local", dir: resolve(dir, "storage") };
+  const endpoint = (input.s3Endpoint ?? env.BACKROOM_S3_ENDPOINT) || undefined;
+  if (endpoint !== undefined && !/^https?:\/\/\S+$/.test(endpoint))
+    throw new ConfigError(`invalid S3 endpoint "${endpoint}" (expected http(s)://…)`);
+  const accessKeyId = env.BACKROOM_S3_ACCESS_KEY || undefined;
+  const secretAccessKey = env.BACKROOM_S3_SECRET || undefined;
+  const prefix = (input.s3Prefix ?? env.BACKROOM_S3_PREFIX) || undefined;
+  return {
+    kind: "s3",
+    bucket,
+    region: (input.s3Region ?? env.BACKROOM_S3_REGION) || "us-east-1",
+    forcePathStyle: input.s3ForcePathStyle ?? env.BACKROOM_S3_FORCE_PATH_STYLE === "true",
+    ...(endpoint ? { endpoint } : {}),
+    ...(accessKeyId && secretAccessKey ? { accessKeyId, secretAccessKey } : {}),
+    ...(prefix ? { prefix } : {}),
   };
 }

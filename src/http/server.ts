@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import Fastify, { type FastifyInstance, type FastifyReply, LogController } from "fastify";
 import { notFound } from "../errors/api-error.js";
+import { UploadReceiver } from "../files/receive-upload.js";
 import { registerErrorHandler, toApiError } from "./plugins/error-handler.js";
 import { registerJsonBody } from "./plugins/json-body.js";
 import { registerMultipart } from "./plugins/multipart-body.js";
@@ -19,13 +20,16 @@ import { authRefreshRoutes } from "./routes/auth-refresh.js";
 import { authVerificationRoutes } from "./routes/auth-verification.js";
 import { batchRoutes } from "./routes/batch.js";
 import { collectionRoutes } from "./routes/collections.js";
+import { fileRoutes } from "./routes/files.js";
 import { healthRoutes } from "./routes/health.js";
+import { jobRoutes } from "./routes/jobs.js";
 import { oauth2RedirectRoutes } from "./routes/oauth2-redirect.js";
 import { realtimeSseRoutes } from "./routes/realtime-sse.js";
 import { realtimeWsRoutes } from "./routes/realtime-ws.js";
 import { recordRoutes } from "./routes/records.js";
 import { settingsRoutes } from "./routes/settings.js";
 import { settingsTestEmailRoutes } from "./routes/settings-test-email.js";
+import { webhookRoutes } from "./routes/webhooks.js";
 import type { Services } from "./services.js";
 
 /** Assembles the HTTP server: where every request enters. */
@@ -55,7 +59,7 @@ export async function buildHttpServer(services: Services): Promise<FastifyInstan
   });
   registerErrorHandler(app);
   registerJsonBody(app, config.jsonMaxDepth);
-  await registerMultipart(app, config.bodyLimit);
+  await registerMultipart(app, config.bodyLimit, new UploadReceiver(services.files, services.registry));
   app.addHook("onRequest", (request, reply, done) => {
     reply.header("x-request-id", request.id);
     done();
@@ -78,9 +82,12 @@ export async function buildHttpServer(services: Services): Promise<FastifyInstan
   authImpersonateRoutes(app, services);
   apiKeyRoutes(app, services);
   batchRoutes(app, services);
+  fileRoutes(app, services);
   realtimeSseRoutes(app, services);
   await realtimeWsRoutes(app, services);
   auditRoutes(app, services);
+  jobRoutes(app, services);
+  webhookRoutes(app, services);
   settingsRoutes(app, services);
   adminPlaceholderRoutes(app);
   return app;

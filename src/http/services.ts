@@ -4,6 +4,8 @@ import type { CollectionService } from "../collections/collection-service.js";
 import type { CollectionRegistry } from "../collections/registry.js";
 import type { Config } from "../config/config.js";
 import type { OutboxDispatcher } from "../events/outbox-dispatcher.js";
+import type { FileStorage } from "../files/storage.js";
+import type { JobQueue } from "../jobs/job-queue.js";
 import type { RealtimeHub } from "../realtime/hub.js";
 import type { RecordService } from "../records/record-service.js";
 import type { SettingsService } from "../settings/settings-service.js";
@@ -24,4 +26,8 @@ export interface Services {
   /** Reads committed outbox events and hands them to realtime (started by createApp). */
   events: OutboxDispatcher;
   realtime: RealtimeHub;
+  /** The durable job queue; its worker is started by createApp. */
+  jobs: JobQueue;
+  /** Where uploaded files live (local folder or S3). */
+  files: FileStorage;
 }

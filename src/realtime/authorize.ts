@@ -41,8 +41,16 @@ export async function entitled(
 ): Promise<Subscription[]> {
   const passed: Subscription[] = [];
   const bySql = new Map<RawBuilder<unknown>, Subscription[]>();
+  // Subscribers with the same identity, topic kind and filter get the same answer: decide once.
+  const plans = new Map<string, Plan>();
   for (const sub of subscriptions) {
-    const plan = planFor(deps.query, collection, record, sub, sub.client.contextFor(sub.topic));
+    const ctx = sub.client.contextFor(sub.topic);
+    const key = `${sub.topic.recordId === "*"}|${sub.topic.filterText ?? ""}|${identityKey(ctx)}`;
+    let plan = plans.get(key);
+    if (!plan) {
+      plan = planFor(deps.query, collection, record, sub, ctx);
+      plans.set(key, plan);
+    }
     if (plan.kind === "pass") passed.push(sub);
     else if (plan.kind === "sql") {
       const group = bySql.get(plan.condition);
@@ -72,6 +80,21 @@ export async function entitled(
     }
   }
   return passed;
+}
+
+const identityKeys = new WeakMap<RequestContext, string>();
+
+/** Everything of a subscriber's context that a rule or filter can see (contexts are stable per topic). */
+function identityKey(ctx: RequestContext): string {
+  let key = identityKeys.get(ctx);
+  if (key === undefined) {
+    const auth = ctx.auth
+      ? `${ctx.auth.collection.id}/${ctx.auth.record.id}/${String(ctx.auth.record.tokenKey ?? "")}`
+      : "-";
+    key = `${ctx.superuser}|${ctx.apiKey ? JSON.stringify(ctx.apiKey) : ""}|${auth}|${JSON.stringify(ctx.query)}|${JSON.stringify(ctx.headers)}`;
+    identityKeys.set(ctx, key);
+  }
+  return key;
 }
 
 function planFor(

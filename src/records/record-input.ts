@@ -2,6 +2,8 @@ import type { Modifier } from "../collections/fields/field-type.js";
 import { fieldType } from "../collections/fields/index.js";
 import type { Collection, Field } from "../collections/model.js";
 import { type IssueMap, issue } from "../errors/api-error.js";
+import { applyFileInput } from "../files/apply-file-input.js";
+import type { UploadedFile } from "../files/uploaded-file.js";
 import type { RecordValues } from "./row-mapping.js";
 
 /** Keys a client may send that are not fields: auth password confirmation and checks. */
@@ -12,6 +14,8 @@ export interface AppliedInput {
   /** Field names the body set (after modifiers); drives validation, audit and `:changed`. */
   changed: Set<string>;
   issues: IssueMap;
+  /** Uploaded files the new values use: the writer places them under the record before commit. */
+  uploads: UploadedFile[];
 }
 
 function splitModifier(key: string): { name: string; modifier?: Modifier } {
@@ -36,6 +40,7 @@ export function applyInput(
   const changed = new Set<string>();
   const issues: IssueMap = {};
   const byName = new Map(collection.fields.map((f) => [f.name, f]));
+  const uploads: UploadedFile[] = [];
 
   // Plain assignments first, then modifiers, so `{"tags": [...], "tags+": "x"}` is well defined.
   const keys = Object.keys(body).sort(
@@ -46,6 +51,15 @@ export function applyInput(
     const { name, modifier } = splitModifier(key);
     const field = byName.get(name);
     if (!field || !writable(field, opts)) continue;
+    if (field.type === "file") {
+      // Files arrive as uploads and leave by name; names the record doesn't hold are refused.
+      const result = applyFileInput(field, current[name], values[name], body[key], modifier);
+      if (result.issue) issues[name] = result.issue;
+      values[name] = result.value;
+      uploads.push(...result.uploads);
+      changed.add(name);
+      continue;
+    }
     const def = fieldType(field);
     const value = def.coerce(field, body[key], opts.formKeys?.has(key) ? "form" : "json");
     if (modifier) {
@@ -62,7 +76,15 @@ export function applyInput(
     }
     changed.add(name);
   }
-  return { values, changed, issues };
+  const kept = uploads.filter((u) => {
+    const value = values[fileFieldOf(u.partName)];
+    return Array.isArray(value) ? value.includes(u.name) : value === u.name;
+  });
+  return { values, changed, issues, uploads: kept };
+}
+
+function fileFieldOf(partName: string): string {
+  return splitModifier(partName).name;
 }
 
 function writable(field: Field, opts: { isSuperuser: boolean; isNew: boolean }): boolean {

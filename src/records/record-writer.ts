@@ -6,6 +6,8 @@ import type { CollectionRegistry } from "../collections/registry.js";
 import { ApiError, badRequest, type IssueMap, issue, notFound } from "../errors/api-error.js";
 import { outboxCommitted } from "../events/commit-signal.js";
 import { appendOutbox } from "../events/outbox.js";
+import { discardUploads, placeUploads } from "../files/place-uploads.js";
+import type { UploadedFile } from "../files/uploaded-file.js";
 import { nowDate } from "../ids.js";
 import type { Db, Store } from "../store/store.js";
 import { uniqueViolationColumns } from "../store/unique-violation.js";
@@ -122,8 +124,9 @@ export class RecordWriter {
         action: "create",
         record: stored,
       });
+      await placeUploads(input.uploads, collection.id, id);
       return stored;
-    });
+    }).catch((err) => discardAndThrow(input.uploads, err));
   }
 
   async update(
@@ -137,6 +140,7 @@ export class RecordWriter {
     readOnly(collection);
     const access = accessFor(collection, "update", ctx);
     const isSuperuser = ctx.superuser;
+    const uploads: UploadedFile[] = [];
     return this.inTx(db, async (tx) => {
       const current = await this.query.findOne(collection, id, undefined, tx);
       if (!current) throw notFound();
@@ -150,6 +154,7 @@ export class RecordWriter {
         isNew: false,
         ...(opts.formKeys ? { formKeys: opts.formKeys } : {}),
       });
+      uploads.push(...input.uploads);
       if (collection.type === "auth" && typeof input.values.email === "string") {
         // Validate and store the one canonical form, so look-alikes can't make a second account.
         input.values.email = canonicalEmail(input.values.email);
@@ -199,8 +204,10 @@ export class RecordWriter {
         record: stored,
         previous: current,
       });
+      // Replaced and removed files are deleted after commit, from the outbox (files/file-cleanup.ts).
+      await placeUploads(uploads, collection.id, id);
       return stored;
-    });
+    }).catch((err) => discardAndThrow(uploads, err));
   }
 
   async delete(collection: Collection, id: string, ctx: RequestContext, db?: Db): Promise<void> {
@@ -260,6 +267,12 @@ export class RecordWriter {
       throw new ApiError(400, "Failed to save record.", data);
     }
   }
+}
+
+/** A write that fails after placing its uploads removes them: no file outlives a rolled-back write. */
+async function discardAndThrow(uploads: UploadedFile[], err: unknown): Promise<never> {
+  await discardUploads(uploads);
+  throw err;
 }
 
 function throwIfIssues(message: string, issues: IssueMap): void {

@@ -3,6 +3,7 @@ import type { Collection } from "../collections/model.js";
 import type { SqlFragments } from "../store/sql-fragments.js";
 import type { Expr, Operand } from "./ast.js";
 import { LruCache } from "./cache.js";
+import type { Cond } from "./ir.js";
 import type { RuleScope } from "./scope.js";
 
 /** What a compiled filter depends on besides the collection: the `@request.auth` fields it reads. */
@@ -15,6 +16,7 @@ interface Dependencies {
 
 const dependencies = new WeakMap<Expr, Dependencies>();
 const compiled = new WeakMap<Collection, LruCache<string, RawBuilder<unknown>>>();
+const resolved = new WeakMap<Collection, LruCache<string, Cond>>();
 const ENTRIES_PER_COLLECTION = 2000;
 
 function operandDeps(op: Operand, deps: Dependencies): void {
@@ -72,17 +74,32 @@ export function cachedCompile(
   tableAlias: string,
   compile: () => RawBuilder<unknown>,
 ): RawBuilder<unknown> {
+  return cached(compiled, expr, scope, `${frags.dialect}|${tableAlias}`, compile);
+}
+
+/** The same reuse for the resolved form the in-memory evaluator runs (realtime checks it per event). */
+export function cachedResolve(expr: Expr, scope: RuleScope, resolve: () => Cond): Cond {
+  return cached(resolved, expr, scope, "resolved", resolve);
+}
+
+function cached<V>(
+  store: WeakMap<Collection, LruCache<string, V>>,
+  expr: Expr,
+  scope: RuleScope,
+  prefix: string,
+  make: () => V,
+): V {
   const deps = dependenciesOf(expr);
-  if (!deps.cacheable || scope.current !== undefined) return compile();
+  if (!deps.cacheable || scope.current !== undefined || scope.now !== undefined) return make();
   const auth = scope.request.auth;
   const allowHidden = scope.allowHiddenFields ?? scope.request.isSuperuser;
   // The caller's identity is always part of the key: visibility of auth emails depends on it.
-  let key = `${frags.dialect}|${tableAlias}|${allowHidden}|${scope.request.isSuperuser}|${auth ? `${auth.collectionId}/${auth.id}` : "-"}`;
+  let key = `${prefix}|${allowHidden}|${scope.request.isSuperuser}|${auth ? `${auth.collectionId}/${auth.id}` : "-"}`;
   for (const field of deps.authFields) key += `|${JSON.stringify(auth?.[field] ?? null)}`;
-  let perCollection = compiled.get(scope.collection);
+  let perCollection = store.get(scope.collection);
   if (!perCollection) {
     perCollection = new LruCache(ENTRIES_PER_COLLECTION);
-    compiled.set(scope.collection, perCollection);
+    store.set(scope.collection, perCollection);
   }
   // The tree itself is part of the key through its identity: parsed trees are cached per text.
   let perExpr = exprKeys.get(expr);
@@ -93,7 +110,7 @@ export function cachedCompile(
   key = `${perExpr}|${key}`;
   const hit = perCollection.get(key);
   if (hit) return hit;
-  const result = compile();
+  const result = make();
   perCollection.set(key, result);
   return result;
 }

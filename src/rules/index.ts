@@ -6,7 +6,7 @@ import type { RawBuilder } from "kysely";
 import type { SqlFragments } from "../store/sql-fragments.js";
 import type { Expr, Operand } from "./ast.js";
 import { LruCache } from "./cache.js";
-import { cachedCompile } from "./compile-cache.js";
+import { cachedCompile, cachedResolve } from "./compile-cache.js";
 import { evaluateCond } from "./evaluate.js";
 import type { Cond, Term } from "./ir.js";
 import { LIMITS } from "./limits.js";
@@ -51,7 +51,11 @@ export function evaluate(
   scope: RuleScope,
   data: DataSource,
 ): boolean {
-  return evaluateCond(resolveFilter(expr, scope), record, data);
+  return evaluateCond(
+    cachedResolve(expr, scope, () => resolveFilter(expr, scope)),
+    record,
+    data,
+  );
 }
 
 /**
@@ -59,7 +63,7 @@ export function evaluate(
  * the answer is conservative (any dotted field path counts); with one it is exact.
  */
 export function needsData(expr: Expr, scope?: RuleScope): boolean {
-  if (scope) return condNeedsData(resolveFilter(expr, scope));
+  if (scope) return condNeedsData(cachedResolve(expr, scope, () => resolveFilter(expr, scope)));
   return exprNeedsData(expr);
 }
 

@@ -1,4 +1,4 @@
-import nodemailer, { type Transporter } from "nodemailer";
+import type { Transporter } from "nodemailer";
 import type { Settings } from "../../settings/settings-model.js";
 import type { SettingsService } from "../../settings/settings-service.js";
 
@@ -22,7 +22,7 @@ export class Mailer {
   async send(message: MailMessage): Promise<void> {
     const settings = await this.settings.get();
     if (!settings.smtp.enabled) throw new Error("SMTP is not configured (settings.smtp.enabled is false)");
-    await this.transportFor(settings).sendMail({
+    await (await this.transportFor(settings)).sendMail({
       from: { name: settings.meta.senderName, address: settings.meta.senderAddress },
       to: message.to,
       subject: message.subject,
@@ -31,7 +31,9 @@ export class Mailer {
     });
   }
 
-  private transportFor(settings: Settings): Transporter {
+  /** nodemailer is loaded with the first message: most servers send mail rarely or never. */
+  private async transportFor(settings: Settings): Promise<Transporter> {
+    const nodemailer = (await import("nodemailer")).default;
     const smtp = settings.smtp;
     const key = JSON.stringify(smtp);
     if (this.transport?.key !== key) {

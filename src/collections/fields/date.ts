@@ -2,7 +2,7 @@ import { type FieldIssue, issue } from "../../errors/api-error.js";
 import type { DateField } from "../model.js";
 import { textColumn, textFromDb } from "./columns.js";
 import { buildField, commonIssues } from "./common.js";
-import { coerceDate, dateFromDb, isCanonicalDate, parseDate } from "./date-format.js";
+import { coerceDate, dateFromDb, isCanonicalDate } from "./date-format.js";
 import type { FieldTypeDef } from "./field-type.js";
 import { requiredIssue, unsupportedTypeIssue } from "./issues.js";
 import type { OptionSchema } from "./options.js";

@@ -2,7 +2,13 @@ import type { FastifyInstance } from "fastify";
 import { sql } from "kysely";
 import { writeAudit } from "../../audit/audit-entry.js";
 import { completeAuth } from "../../auth/complete-auth.js";
-import { dummyHash, MAX_PASSWORD_BYTES, verifyPassword } from "../../auth/passwords.js";
+import {
+  dummyHash,
+  hashPassword,
+  MAX_PASSWORD_BYTES,
+  needsRehash,
+  verifyPassword,
+} from "../../auth/passwords.js";
 import type { AuthOptions, Collection } from "../../collections/model.js";
 import { badRequest, type IssueMap, issue } from "../../errors/api-error.js";
 import { canonicalEmail } from "../../records/auth-fields.js";
@@ -55,6 +61,13 @@ export function authPasswordRoutes(app: FastifyInstance, services: Services): vo
         }),
       );
       throw badRequest("Failed to authenticate.");
+    }
+    if (needsRehash(String(record.password))) {
+      // An imported (bcrypt) hash becomes argon2id now that we know the password; tokens stay valid.
+      const rehashed = await hashPassword(pw);
+      await sql`UPDATE ${sql.table(c.name)} SET password = ${rehashed} WHERE id = ${record.id}`.execute(
+        services.store.db,
+      );
     }
     return completeAuth(services, c, record, ctx, "password", undefined, { mfaId: body.mfaId });
   });

@@ -123,4 +123,57 @@ export const systemMigrations: SystemMigration[] = [
         FOR EACH STATEMENT EXECUTE FUNCTION _outbox_notify()`.execute(db);
     },
   },
+  {
+    // The durable job queue and outbound webhooks (src/jobs, src/webhooks). Dates are the usual
+    // fixed-width text, so `run_at <= now` compares as text on both stores.
+    name: "0004_jobs_webhooks",
+    async up(db, d) {
+      await sql`CREATE TABLE IF NOT EXISTS _jobs (
+        id ${text(d)} PRIMARY KEY NOT NULL,
+        name ${text(d)} NOT NULL,
+        payload TEXT NOT NULL,
+        status ${text(d)} NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        max_attempts INTEGER NOT NULL,
+        backoff TEXT NOT NULL,
+        run_at ${text(d)} NOT NULL,
+        locked_until ${text(d)},
+        locked_by ${text(d)} NOT NULL DEFAULT '',
+        last_error TEXT NOT NULL DEFAULT '',
+        key ${text(d)},
+        created ${text(d)} NOT NULL,
+        updated ${text(d)} NOT NULL
+      )`.execute(db);
+      await sql`CREATE INDEX IF NOT EXISTS _jobs_due ON _jobs (status, run_at)`.execute(db);
+      await sql`CREATE INDEX IF NOT EXISTS _jobs_created ON _jobs (created)`.execute(db);
+      // A key names one live job: a dead, failed-for-good or cancelled one frees it for a new enqueue.
+      await sql`CREATE UNIQUE INDEX IF NOT EXISTS _jobs_key ON _jobs (key)
+        WHERE key IS NOT NULL AND status IN ('pending', 'running', 'failed', 'succeeded')`.execute(db);
+      await sql`CREATE TABLE IF NOT EXISTS _webhooks (
+        id ${text(d)} PRIMARY KEY NOT NULL,
+        url TEXT NOT NULL,
+        events TEXT NOT NULL,
+        secret TEXT NOT NULL,
+        active BOOLEAN NOT NULL DEFAULT TRUE,
+        created ${text(d)} NOT NULL,
+        updated ${text(d)} NOT NULL
+      )`.execute(db);
+      await sql`CREATE TABLE IF NOT EXISTS _webhook_deliveries (
+        id ${text(d)} PRIMARY KEY NOT NULL,
+        webhook_id ${text(d)} NOT NULL,
+        job_id ${text(d)} NOT NULL,
+        event_id ${text(d)} NOT NULL,
+        event_type ${text(d)} NOT NULL,
+        attempt INTEGER NOT NULL,
+        status ${text(d)} NOT NULL,
+        http_status INTEGER NOT NULL DEFAULT 0,
+        duration_ms INTEGER NOT NULL DEFAULT 0,
+        error TEXT NOT NULL DEFAULT '',
+        created ${text(d)} NOT NULL
+      )`.execute(db);
+      await sql`CREATE INDEX IF NOT EXISTS _webhook_deliveries_hook ON _webhook_deliveries (webhook_id, created)`.execute(
+        db,
+      );
+    },
+  },
 ];

@@ -1,0 +1,96 @@
+import { nowDate } from "../ids.js";
+import type { Db } from "../store/store.js";
+
+export interface Webhook {
+  id: string;
+  url: string;
+  events: string[];
+  secret: string;
+  active: boolean;
+  created: string;
+  updated: string;
+}
+
+function toWebhook(row: Record<string, unknown>): Webhook {
+  let events: string[] = [];
+  try {
+    events = JSON.parse(String(row.events));
+  } catch {
+    // A damaged row subscribes to nothing rather than failing every event.
+  }
+  return {
+    id: String(row.id),
+    url: String(row.url),
+    events,
+    secret: String(row.secret),
+    // SQLite stores booleans as 0/1.
+    active: row.active === true || row.active === 1,
+    created: String(row.created),
+    updated: String(row.updated),
+  };
+}
+
+export async function insertWebhook(db: Db, hook: Omit<Webhook, "created" | "updated">): Promise<Webhook> {
+  const now = nowDate();
+  // 1/0: better-sqlite3 can't bind booleans, and PostgreSQL reads '1'/'0' as booleans.
+  const row = {
+    ...hook,
+    events: JSON.stringify(hook.events),
+    active: hook.active ? 1 : 0,
+    created: now,
+    updated: now,
+  };
+  await db.insertInto("_webhooks").values(row).execute();
+  return { ...hook, created: now, updated: now };
+}
+
+export async function updateWebhook(
+  db: Db,
+  id: string,
+  patch: Partial<Pick<Webhook, "url" | "events" | "secret" | "active">>,
+): Promise<Webhook | undefined> {
+  const set: Record<string, unknown> = { updated: nowDate() };
+  if (patch.url !== undefined) set.url = patch.url;
+  if (patch.events !== undefined) set.events = JSON.stringify(patch.events);
+  if (patch.secret !== undefined) set.secret = patch.secret;
+  if (patch.active !== undefined) set.active = patch.active ? 1 : 0;
+  const result = await db.updateTable("_webhooks").set(set).where("id", "=", id).executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0 ? getWebhook(db, id) : undefined;
+}
+
+export async function deleteWebhook(db: Db, id: string): Promise<boolean> {
+  const result = await db.deleteFrom("_webhooks").where("id", "=", id).executeTakeFirst();
+  if (Number(result.numDeletedRows) === 0) return false;
+  await db.deleteFrom("_webhook_deliveries").where("webhook_id", "=", id).execute();
+  return true;
+}
+
+export async function getWebhook(db: Db, id: string): Promise<Webhook | undefined> {
+  const row = await db.selectFrom("_webhooks").selectAll().where("id", "=", id).executeTakeFirst();
+  return row ? toWebhook(row) : undefined;
+}
+
+export async function listWebhooks(db: Db, page: { limit: number; offset: number }): Promise<Webhook[]> {
+  const rows = await db
+    .selectFrom("_webhooks")
+    .selectAll()
+    .orderBy("created", "desc")
+    .orderBy("id", "desc")
+    .limit(page.limit)
+    .offset(page.offset)
+    .execute();
+  return rows.map(toWebhook);
+}
+
+export async function countWebhooks(db: Db): Promise<number> {
+  const row = await db
+    .selectFrom("_webhooks")
+    .select((eb) => eb.fn.countAll().as("n"))
+    .executeTakeFirst();
+  return Number(row?.n ?? 0);
+}
+
+export async function activeWebhooks(db: Db): Promise<Webhook[]> {
+  const rows = await db.selectFrom("_webhooks").selectAll().where("active", "=", 1).execute();
+  return rows.map(toWebhook);
+}
