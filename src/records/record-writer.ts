@@ -1,11 +1,8 @@
-import { writeAudit } from "../audit/audit-entry.js";
-import { API_KEYS_ACTOR } from "../auth/api-keys/principal.js";
 import { fieldType, generateFromPattern } from "../collections/fields/index.js";
 import type { Collection } from "../collections/model.js";
 import type { CollectionRegistry } from "../collections/registry.js";
 import { ApiError, badRequest, type IssueMap, issue, notFound } from "../errors/api-error.js";
 import { outboxCommitted } from "../events/commit-signal.js";
-import { appendOutbox } from "../events/outbox.js";
 import { discardUploads, placeUploads } from "../files/place-uploads.js";
 import type { UploadedFile } from "../files/uploaded-file.js";
 import { nowDate } from "../ids.js";
@@ -14,6 +11,7 @@ import { uniqueViolationColumns } from "../store/unique-violation.js";
 import { accessFor, readOnly } from "./access.js";
 import { canonicalEmail, prepareAuthFields } from "./auth-fields.js";
 import { deleteWithReferences } from "./delete-references.js";
+import { recordWritten } from "./record-consequences.js";
 import { applyInput } from "./record-input.js";
 import type { RecordQuery } from "./record-query.js";
 import { type RequestContext, requestInfo } from "./request-context.js";
@@ -25,13 +23,6 @@ export interface WriteOptions {
   db?: Db;
   formKeys?: ReadonlySet<string>;
 }
-
-const actorOf = (ctx: RequestContext) =>
-  ctx.apiKey
-    ? { collectionName: API_KEYS_ACTOR, id: ctx.apiKey.id }
-    : ctx.auth
-      ? { collectionName: ctx.auth.collection.name, id: ctx.auth.record.id }
-      : null;
 
 /**
  * The write path (DESIGN principle 2): rule check, input, validation, then one transaction with
@@ -107,23 +98,7 @@ export class RecordWriter {
         if (!visible) throw badRequest("Failed to create record.");
       }
       const stored = (await this.query.findOne(collection, id, undefined, tx)) as RecordValues;
-      await writeAudit(tx, {
-        action: "record.create",
-        collectionId: collection.id,
-        collectionName: collection.name,
-        recordId: id,
-        actor: actorOf(ctx),
-        changes: [...input.changed],
-        requestId: ctx.requestId,
-        ip: ctx.ip,
-      });
-      await appendOutbox(tx, {
-        collectionId: collection.id,
-        collectionName: collection.name,
-        recordId: id,
-        action: "create",
-        record: stored,
-      });
+      await recordWritten(tx, { collection, action: "create", record: stored, changed: input.changed, ctx });
       await placeUploads(input.uploads, collection.id, id);
       return stored;
     }).catch((err) => discardAndThrow(input.uploads, err));
@@ -186,23 +161,13 @@ export class RecordWriter {
         await this.guardUnique(() => tx.updateTable(collection.name).set(row).where("id", "=", id).execute());
       }
       const stored = (await this.query.findOne(collection, id, undefined, tx)) as RecordValues;
-      await writeAudit(tx, {
-        action: "record.update",
-        collectionId: collection.id,
-        collectionName: collection.name,
-        recordId: id,
-        actor: actorOf(ctx),
-        changes: [...input.changed],
-        requestId: ctx.requestId,
-        ip: ctx.ip,
-      });
-      await appendOutbox(tx, {
-        collectionId: collection.id,
-        collectionName: collection.name,
-        recordId: id,
+      await recordWritten(tx, {
+        collection,
         action: "update",
         record: stored,
         previous: current,
+        changed: input.changed,
+        ctx,
       });
       // Replaced and removed files are deleted after commit, from the outbox (files/file-cleanup.ts).
       await placeUploads(uploads, collection.id, id);
@@ -227,24 +192,7 @@ export class RecordWriter {
         this.query,
         collection,
         current,
-        async (c, record) => {
-          await writeAudit(tx, {
-            action: "record.delete",
-            collectionId: c.id,
-            collectionName: c.name,
-            recordId: record.id,
-            actor: actorOf(ctx),
-            requestId: ctx.requestId,
-            ip: ctx.ip,
-          });
-          await appendOutbox(tx, {
-            collectionId: c.id,
-            collectionName: c.name,
-            recordId: record.id,
-            action: "delete",
-            record,
-          });
-        },
+        (c, record) => recordWritten(tx, { collection: c, action: "delete", record, ctx }),
       );
     });
   }

@@ -6,13 +6,11 @@ import { API_KEYS_ACTOR } from "../../auth/api-keys/principal.js";
 import { parseScopes } from "../../auth/api-keys/scopes.js";
 import { badRequest, type IssueMap, issue, notFound } from "../../errors/api-error.js";
 import { randomId } from "../../ids.js";
+import { actorOf } from "../../records/record-consequences.js";
 import type { RequestContext } from "../../records/request-context.js";
 import { requireSuperuser } from "../request-context.js";
 import type { Services } from "../services.js";
 import { objectBody } from "./records.js";
-
-const actorOf = (ctx: RequestContext) =>
-  ctx.auth ? { collectionName: ctx.auth.collection.name, id: ctx.auth.record.id } : null;
 
 /** A key's name: 1–255 characters after trimming. */
 function parseName(value: unknown): string | undefined {

@@ -3,14 +3,12 @@ import { collectionToApi } from "../../collections/collection-json.js";
 import { scaffolds } from "../../collections/scaffolds.js";
 import { badRequest, notFound } from "../../errors/api-error.js";
 import { parseListParams } from "../../records/list-params.js";
+import { actorOf } from "../../records/record-consequences.js";
 import { requireSuperuser } from "../request-context.js";
 import type { Services } from "../services.js";
 import { objectBody } from "./records.js";
 
 type Params = { collection: string };
-
-const actorOf = (ctx: Awaited<ReturnType<typeof requireSuperuser>>) =>
-  ctx.auth ? { collectionName: ctx.auth.collection.name, id: ctx.auth.record.id } : null;
 
 /** /api/collections: the schema API, superusers only. */
 export function collectionRoutes(app: FastifyInstance, services: Services): void {

@@ -6,6 +6,7 @@ import { toJob } from "../../jobs/job-json.js";
 import { countJobRows, getJobRow, type JobFilter, listJobRows } from "../../jobs/job-store.js";
 import { JOB_STATUSES, type Job, type JobStatus } from "../../jobs/job-types.js";
 import { parseListParams } from "../../records/list-params.js";
+import { actorOf } from "../../records/record-consequences.js";
 import type { Db } from "../../store/store.js";
 import { requireSuperuser } from "../request-context.js";
 import type { Services } from "../services.js";
@@ -79,7 +80,7 @@ export function jobRoutes(app: FastifyInstance, services: Services): void {
           action: `job.${name}`,
           collectionName: "_jobs",
           recordId: id,
-          actor: ctx.auth ? { collectionName: ctx.auth.collection.name, id: ctx.auth.record.id } : null,
+          actor: actorOf(ctx),
           changes: ["status"],
           requestId: ctx.requestId,
           ip: ctx.ip,

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from "fastify";
+import { actorOf } from "../../records/record-consequences.js";
 import { maskSecrets } from "../../settings/settings-service.js";
 import { requireSuperuser } from "../request-context.js";
 import type { Services } from "../services.js";
@@ -13,7 +14,6 @@ export function settingsRoutes(app: FastifyInstance, services: Services): void {
 
   app.patch("/api/settings", async (req) => {
     const ctx = await requireSuperuser(req, services);
-    const actor = ctx.auth ? { collectionName: ctx.auth.collection.name, id: ctx.auth.record.id } : null;
-    return maskSecrets(await services.settings.update(objectBody(req.body), actor));
+    return maskSecrets(await services.settings.update(objectBody(req.body), actorOf(ctx)));
   });
 }

@@ -3,6 +3,7 @@ import { writeAudit } from "../../audit/audit-entry.js";
 import { notFound } from "../../errors/api-error.js";
 import { randomId } from "../../ids.js";
 import { parseListParams } from "../../records/list-params.js";
+import { actorOf } from "../../records/record-consequences.js";
 import type { RequestContext } from "../../records/request-context.js";
 import type { Db } from "../../store/store.js";
 import { countDeliveries, listDeliveries } from "../../webhooks/delivery-log.js";
@@ -47,7 +48,7 @@ async function audit(
     action: `webhook.${action}`,
     collectionName: "_webhooks",
     recordId: id,
-    actor: ctx.auth ? { collectionName: ctx.auth.collection.name, id: ctx.auth.record.id } : null,
+    actor: actorOf(ctx),
     changes,
     requestId: ctx.requestId,
     ip: ctx.ip,
