@@ -22,6 +22,7 @@ import {
   waitIdle,
 } from "./processes.mjs";
 import { summarizeProfiles } from "./profile-summary.mjs";
+import { runFanout } from "./realtime/fanout.mjs";
 import { printExtra, printTable, resultRow, writeLatest } from "./report.mjs";
 import { scenarioNames, scenarios } from "./scenarios/index.mjs";
 import { SUPERUSER, seed } from "./seed.mjs";
@@ -232,6 +233,20 @@ async function main() {
       if (!interrupted) failures.push(`${kind}: ${err.message}`);
     }
     if (options.extras && !interrupted) await extrasForStore(kind, options, failures, extra);
+  }
+  if (options.extras && !interrupted) {
+    // Realtime fan-out (SQLite): delivery latency with N subscribers at a write rate, and RSS.
+    const realtime =
+      options.mode === "smoke"
+        ? { subscribers: 100, manySubscribers: 0, rate: 20, seconds: 2 }
+        : options.mode === "quick"
+          ? { subscribers: 1000, manySubscribers: 5000, rate: 100, seconds: 5 }
+          : { subscribers: 1000, manySubscribers: 10_000, rate: 100, seconds: 10 };
+    try {
+      extra.realtime = await runFanout({ ...realtime, log });
+    } catch (err) {
+      failures.push(`realtime fan-out: ${err.message}`);
+    }
   }
   if (rows.length > 0) printTable(rows);
   if (options.extras) printExtra(extra);

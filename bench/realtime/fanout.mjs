@@ -108,7 +108,7 @@ export async function runFanout({
       rss_peak_mb: peak,
     };
     log(
-      `[bench] realtime: ${subscribers} subscribers, ${rate} writes/s for ${seconds}s → delivered ${hot.deliveries}/${hot.expected}, ` +
+      `realtime: ${subscribers} subscribers, ${rate} writes/s for ${seconds}s → delivered ${hot.deliveries}/${hot.expected}, ` +
         `p50 ${fmt(hot.p50)} ms, p99 ${fmt(hot.p99)} ms; server RSS ${idle1k} → peak ${peak} MiB`,
     );
 
@@ -123,7 +123,7 @@ export async function runFanout({
         rss_after_writes_mb: Math.round(rssMiB(server.pid) ?? 0),
       };
       log(
-        `[bench] realtime: ${manySubscribers} subscribers: server RSS ${idleMany} MiB; 10 writes/s → delivered ${few.deliveries}/${few.expected}, ` +
+        `realtime: ${manySubscribers} subscribers: server RSS ${idleMany} MiB; 10 writes/s → delivered ${few.deliveries}/${few.expected}, ` +
           `p50 ${fmt(few.p50)} ms, p99 ${fmt(few.p99)} ms`,
       );
     }
