@@ -127,7 +127,8 @@ export async function runFanout({
           `p50 ${fmt(few.p50)} ms, p99 ${fmt(few.p99)} ms`,
       );
     }
-    await ask({ op: "exit" }).catch(() => {});
+    // The client exits without answering; stop() below waits for it.
+    client.stdin.write(`${JSON.stringify({ op: "exit" })}\n`);
     return results;
   } finally {
     if (client) await stop(client, 2000);
