@@ -3,8 +3,8 @@ import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import { Kysely } from "kysely";
 import type { Db, Store } from "../store.js";
-import { registerSqliteFunctions } from "./functions.js";
 import { ImmediateSqliteDialect } from "./immediate-dialect.js";
+import { assertSqliteFeatures } from "./required-features.js";
 import { sqliteFragments } from "./sql-fragments.js";
 import { cachingDatabase } from "./statement-cache.js";
 
@@ -12,12 +12,13 @@ import { cachingDatabase } from "./statement-cache.js";
 export function openSqliteStore(file: string): Store {
   mkdirSync(dirname(file), { recursive: true });
   const raw = new Database(file);
+  // First, so that even switching to WAL waits for another process (the CLI, a second server).
+  raw.pragma("busy_timeout = 10000");
   raw.pragma("journal_mode = WAL");
   raw.pragma("synchronous = NORMAL");
   raw.pragma("foreign_keys = ON");
-  raw.pragma("busy_timeout = 10000");
   raw.pragma("temp_store = MEMORY");
-  registerSqliteFunctions(raw);
+  assertSqliteFeatures(raw);
   const cached = cachingDatabase(raw);
   const db: Db = new Kysely({ dialect: new ImmediateSqliteDialect({ database: cached }) });
 
