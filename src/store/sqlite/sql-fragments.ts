@@ -57,7 +57,16 @@ export const sqliteFragments: SqlFragments = {
     );
     // SQLite reads hour 24 without rolling the date over; the other dialects refuse it.
     const isDate = sql`(${shape}) AND (length(${value}) <= 11 OR substr(${value}, 12, 2) <= '23')`;
-    const args = [sql`${formatText(pieces)}`, value, ...modifiers.map((m) => sql`${modifierText(m)}`)];
+    // SQLite keeps the parsed year/month/day (Feb 30 stays "month 2") until a modifier forces a
+    // julian-day round trip; '+0 days' first makes "start of …" act on the rolled-over date, as
+    // PostgreSQL and the evaluator do.
+    const normalize = modifiers.length > 0 ? [sql`${"+0 days"}`] : [];
+    const args = [
+      sql`${formatText(pieces)}`,
+      value,
+      ...normalize,
+      ...modifiers.map((m) => sql`${modifierText(m)}`),
+    ];
     return sql`(CASE WHEN ${isDate} THEN COALESCE(strftime(${sql.join(args)}), '') ELSE '' END)`;
   },
   geoDistance: (lonA, latA, lonB, latB) =>
