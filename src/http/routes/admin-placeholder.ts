@@ -8,7 +8,7 @@ const PAGE = `<!doctype html>
 <h1>Backroom</h1>
 <p>The server is running. The admin panel is coming; until then, manage collections and records through the API
 (<code>/api/collections</code>, <code>/api/collections/{name}/records</code>) with the <code>pocketbase</code> SDK.</p>
-<p>Create a superuser with <code>npx backroom superuser upsert EMAIL PASSWORD</code>.</p>
+<p>Create a superuser with <code>backroom superuser upsert EMAIL PASSWORD</code> (in a checkout: <code>node bin/backroom.js superuser upsert EMAIL PASSWORD</code>).</p>
 </body></html>`;
 
 /** /_/ until the admin UI lands. */
