@@ -7,7 +7,6 @@ import { parseScopes } from "../../auth/api-keys/scopes.js";
 import { badRequest, type IssueMap, issue, notFound } from "../../errors/api-error.js";
 import { randomId } from "../../ids.js";
 import { actorOf } from "../../records/record-consequences.js";
-import type { RequestContext } from "../../records/request-context.js";
 import { requireSuperuser } from "../request-context.js";
 import type { Services } from "../services.js";
 import { objectBody } from "./records.js";
