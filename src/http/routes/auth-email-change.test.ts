@@ -11,8 +11,9 @@ import {
   signedInUser,
   uniqueEmail,
 } from "../../test-support/api.js";
-import { startServer, storesUnderTest, type TestServer } from "../../test-support/server.js";
-import { TestSmtpServer, tokenAfter, useTestSmtp } from "../../test-support/smtp-server.js";
+import { startMailSuite, stopMailSuite } from "../../test-support/mail-suite.js";
+import { storesUnderTest, type TestServer } from "../../test-support/server.js";
+import { type TestSmtpServer, tokenAfter } from "../../test-support/smtp-server.js";
 
 const LINK = "confirm-email-change/";
 
@@ -29,16 +30,9 @@ describe.each(await storesUnderTest())("email change (%s)", (kind) => {
   }
 
   beforeAll(async () => {
-    [server, smtp] = await Promise.all([startServer(kind), TestSmtpServer.start()]);
-    su = await server.superuserClient();
-    await useTestSmtp(su, smtp);
-    // These suites sign in and ask for mail far faster than the default auth rate limit allows.
-    await su.settings.update({ rateLimits: { enabled: false } });
+    ({ server, smtp, su } = await startMailSuite(kind));
   });
-  afterAll(async () => {
-    await server?.close();
-    await smtp?.close();
-  });
+  afterAll(() => stopMailSuite({ server, smtp }));
 
   it("request (signed in) → mail to the new address → confirm with the password moves the account", async () => {
     const { id, email, password, pb } = await signedInUser(() => server.client());

@@ -12,8 +12,9 @@ import {
   uniqueEmail,
   uniqueName,
 } from "../../test-support/api.js";
-import { startServer, storesUnderTest, type TestServer } from "../../test-support/server.js";
-import { TestSmtpServer, tokenAfter, useTestSmtp } from "../../test-support/smtp-server.js";
+import { startMailSuite, stopMailSuite } from "../../test-support/mail-suite.js";
+import { storesUnderTest, type TestServer } from "../../test-support/server.js";
+import { type TestSmtpServer, tokenAfter } from "../../test-support/smtp-server.js";
 
 const LINK = "confirm-verification/";
 
@@ -25,16 +26,9 @@ describe.each(await storesUnderTest())("email verification (%s)", (kind) => {
   const isVerified = async (id: string) => (await su.collection("users").getOne(id)).verified;
 
   beforeAll(async () => {
-    [server, smtp] = await Promise.all([startServer(kind), TestSmtpServer.start()]);
-    su = await server.superuserClient();
-    await useTestSmtp(su, smtp);
-    // These suites sign in and ask for mail far faster than the default auth rate limit allows.
-    await su.settings.update({ rateLimits: { enabled: false } });
+    ({ server, smtp, su } = await startMailSuite(kind));
   });
-  afterAll(async () => {
-    await server?.close();
-    await smtp?.close();
-  });
+  afterAll(() => stopMailSuite({ server, smtp }));
 
   it("request → mail with a link → confirm marks the record verified; the token works once", async () => {
     const { id, email } = await signedInUser(() => server.client());

@@ -9,8 +9,9 @@ import {
   signedInUser,
   uniqueEmail,
 } from "../../test-support/api.js";
-import { startServer, storesUnderTest, type TestServer } from "../../test-support/server.js";
-import { TestSmtpServer, useTestSmtp } from "../../test-support/smtp-server.js";
+import { startMailSuite, stopMailSuite } from "../../test-support/mail-suite.js";
+import { storesUnderTest, type TestServer } from "../../test-support/server.js";
+import { type TestSmtpServer, useTestSmtp } from "../../test-support/smtp-server.js";
 
 const SUBJECTS = {
   verification: "Verify your Acme email",
@@ -26,15 +27,9 @@ describe.each(await storesUnderTest())("settings: test email (%s)", (kind) => {
   let su: PocketBase;
 
   beforeAll(async () => {
-    [server, smtp] = await Promise.all([startServer(kind), TestSmtpServer.start()]);
-    su = await server.superuserClient();
-    await useTestSmtp(su, smtp);
-    await su.settings.update({ rateLimits: { enabled: false } });
+    ({ server, smtp, su } = await startMailSuite(kind));
   });
-  afterAll(async () => {
-    await server?.close();
-    await smtp?.close();
-  });
+  afterAll(() => stopMailSuite({ server, smtp }));
 
   it("sends each template of a collection to the given address", async () => {
     const to = uniqueEmail("inbox");
