@@ -1,5 +1,6 @@
 // Makes a fresh clone runnable: installs dependencies when they are missing or stale,
-// then compiles TypeScript when the sources are newer than the build. Used by npm start/test/bench.
+// then compiles TypeScript and builds the admin UI when their sources are newer than the build.
+// Used by npm start/test/bench.
 import { execSync } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
@@ -34,4 +35,13 @@ const sourcesChanged =
 if (sourcesChanged) {
   console.error("[backroom] building…");
   run("npx tsc -p tsconfig.build.json");
+}
+
+const adminMarker = join(root, "dist", "admin", "index.html");
+const adminChanged =
+  !existsSync(adminMarker) ||
+  Math.max(newestMtime(join(root, "admin")), statSync(lock).mtimeMs) > statSync(adminMarker).mtimeMs;
+if (adminChanged) {
+  console.error("[backroom] building the admin UI…");
+  run("node admin/build.mjs");
 }

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from "fastify";
+import { firstRunSetupLink } from "./admin/first-run.js";
 import { AuthEvents } from "./auth/auth-events.js";
 import { settleBackgroundJobs } from "./auth/email-flows/background-jobs.js";
 import { registerLoginAlerts } from "./auth/email-flows/login-alerts.js";
@@ -11,12 +12,15 @@ import { OutboxDispatcher } from "./events/outbox-dispatcher.js";
 import { fileCleanup } from "./files/file-cleanup.js";
 import { openStorage } from "./files/open-storage.js";
 import { type SweepResult, sweepOrphans } from "./files/orphan-sweep.js";
+import { HookRuntime } from "./hooks/hook-runtime.js";
+import { HooksHost } from "./hooks/hooks-host.js";
 import { createRateLimiter } from "./http/rate-limit/create-rate-limiter.js";
 import { buildHttpServer } from "./http/server.js";
 import type { Services } from "./http/services.js";
 import { jobQueueOptionsFromEnv } from "./jobs/job-options.js";
 import { JobQueue } from "./jobs/job-queue.js";
 import { registerTestJobs } from "./jobs/test-jobs.js";
+import { writeDevMigrations } from "./migrations/dev-migrations.js";
 import { RealtimeHub } from "./realtime/hub.js";
 import { realtimeOptionsFromEnv } from "./realtime/options.js";
 import { RecordService } from "./records/record-service.js";
@@ -33,6 +37,8 @@ export interface App {
   close(): Promise<void>;
   /** The startup sweep of unreferenced stored files (runs in the background after start). */
   fileSweep: Promise<SweepResult | null>;
+  /** After listen(), on a fresh install (no superuser): the one-time admin setup link; else null. */
+  setupLink(): string | null;
 }
 
 /** Opens the store and builds every service the server needs (no network yet). */
@@ -49,7 +55,7 @@ export async function openServices(config: Config): Promise<Services> {
       config.store.kind === "postgres"
         ? { url: config.store.url, schema: config.store.schema ?? "public" }
         : undefined;
-    return {
+    const services: Services = {
       config,
       store,
       registry,
@@ -63,8 +69,12 @@ export async function openServices(config: Config): Promise<Services> {
       events: new OutboxDispatcher(store, {}, notify),
       realtime: new RealtimeHub({ store, registry, query: records.query }, realtimeOptionsFromEnv()),
       jobs: new JobQueue(store, jobQueueOptionsFromEnv()),
-      files: openStorage(config.files),
+      files: await openStorage(config.files),
+      hooks: undefined as unknown as HookRuntime,
     };
+    services.hooks = new HookRuntime(services, config.hookTimeoutMs);
+    records.hooks = services.hooks;
+    return services;
   } catch (err) {
     await store.close();
     throw err;
@@ -108,6 +118,25 @@ export async function createApp(config: Config): Promise<App> {
   services.jobs.setLogger(logError);
   registerTestJobs(services.jobs);
   registerWebhooks(services);
+  services.hooks.setLogger((level, message, data) => http.log[level](data ?? {}, message));
+  const hooksHost = new HooksHost(config.hooksDir, services.hooks, services.jobs, {
+    info: (message) => http.log.info(message),
+    problem: (message) => process.stderr.write(`\n[hooks] ${message}\n\n`),
+    error: logError,
+  });
+  try {
+    await hooksHost.start(config.dev);
+  } catch (err) {
+    // Nothing listens or runs yet: release the store so a failed start leaves nothing open.
+    await http.close();
+    await services.rateLimiter.close();
+    await services.store.close();
+    await services.files.close();
+    throw err;
+  }
+  if (config.dev) {
+    services.collections.onChange(writeDevMigrations(services, config.migrationsDir, logError));
+  }
   await services.events.start();
   services.realtime.start();
   services.jobs.start();
@@ -130,18 +159,22 @@ export async function createApp(config: Config): Promise<App> {
     },
   );
   let closing: Promise<void> | undefined;
+  let setupLink: string | null = null;
   return {
     services,
     http,
     fileSweep,
+    setupLink: () => setupLink,
     listen: async () => {
       const url = await http.listen({ host: config.host, port: config.port });
       services.registry.watch();
+      setupLink = await firstRunSetupLink(services, url);
       return url;
     },
     close: () => {
       closing ??= (async () => {
         // Open event streams would keep http.close() waiting: end them first.
+        hooksHost.close();
         stopSweep.abort();
         await fileSweep;
         await services.events.stop();

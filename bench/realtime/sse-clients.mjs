@@ -1,105 +1,134 @@
-// Load-generator side of the realtime fan-out benchmark, run as its own process (pinned to the
-// other CPU): opens N SSE connections the way the SDK does (GET, then POST the subscription),
-// then, on command, writes records at a fixed rate and measures how long each event takes to reach
-// every subscriber. Talks to the orchestrator with JSON lines on stdin/stdout.
+// One load-generator process of the realtime fan-out benchmark (the orchestrator starts several):
+// opens SSE connections the way the SDK does (GET /api/realtime, then POST the subscription), and
+// notes when each event reaches each connection. It must stay cheap so it is not what gets measured:
+// raw sockets instead of an HTTP client, no JSON.parse per event (the record id is found with
+// indexOf), one clock reading per received chunk. The chunked transfer framing is not decoded: the
+// server writes whole frames per chunk, and a chunk-size line can neither contain a record id nor
+// end a frame. Talks to the orchestrator in JSON lines.
 import http from "node:http";
+import net from "node:net";
 import { createInterface } from "node:readline";
+import { eventIndexOf, ID_MARKER, monotonicMs } from "./event-ids.mjs";
 
 const [baseUrl, token] = process.argv.slice(2);
-const agent = new http.Agent({ keepAlive: false, maxSockets: Number.POSITIVE_INFINITY });
 const url = new URL(baseUrl);
-const latencies = [];
+const port = Number(url.port);
+const postAgent = new http.Agent({ keepAlive: true, maxSockets: 16 });
 const sockets = [];
-let expectedPerEvent = 0;
+
+/** Arrivals of the current run: event index and time, appended by every connection. */
+let run = "";
+let arrivedIndex = new Int32Array(1 << 16);
+let arrivedAt = new Float64Array(1 << 16);
+let arrived = 0;
 
 const send = (message) => process.stdout.write(`${JSON.stringify(message)}\n`);
 
+function noteArrival(index, at) {
+  if (arrived === arrivedIndex.length) {
+    const grownIndex = new Int32Array(arrived * 2);
+    const grownAt = new Float64Array(arrived * 2);
+    grownIndex.set(arrivedIndex);
+    grownAt.set(arrivedAt);
+    arrivedIndex = grownIndex;
+    arrivedAt = grownAt;
+  }
+  arrivedIndex[arrived] = index;
+  arrivedAt[arrived] = at;
+  arrived++;
+}
+
+/** Scans the complete frames of `text` for event record ids of the current run. */
+function scanFrames(text, at) {
+  let from = text.indexOf(ID_MARKER);
+  while (from !== -1) {
+    const index = eventIndexOf(text, from, run);
+    if (index >= 0) noteArrival(index, at);
+    from = text.indexOf(ID_MARKER, from + ID_MARKER.length);
+  }
+}
+
 function openSubscriber() {
   return new Promise((resolve, reject) => {
-    const req = http.get({ host: url.hostname, port: url.port, path: "/api/realtime", agent }, (res) => {
-      res.setEncoding("utf8");
-      let buffer = "";
-      let subscribed = false;
-      res.on("data", (chunk) => {
-        buffer += chunk;
-        let end = buffer.indexOf("\n\n");
-        while (end !== -1) {
-          const frame = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          end = buffer.indexOf("\n\n");
-          const event = /^event:(.*)$/m.exec(frame)?.[1];
-          const data = /^data:(.*)$/m.exec(frame)?.[1];
-          if (event === "PB_CONNECT" && !subscribed) {
-            subscribed = true;
-            const { clientId } = JSON.parse(data);
-            subscribe(clientId).then(() => resolve(res), reject);
-          } else if (event === "orders/*" && data) {
-            // The writer put its send time (this process's clock) into the record's note.
-            const start = Number(JSON.parse(data).record?.note);
-            if (Number.isFinite(start)) latencies.push(performance.now() - start);
-          }
-        }
-      });
-      sockets.push(res);
+    const socket = net.connect(port, url.hostname);
+    socket.setNoDelay(true);
+    let pending = "";
+    let subscribed = false;
+    socket.on("error", (err) => (subscribed ? send({ log: `socket error: ${err.message}` }) : reject(err)));
+    socket.on("connect", () => {
+      socket.write(`GET /api/realtime HTTP/1.1\r\nHost: ${url.host}\r\nAccept: text/event-stream\r\n\r\n`);
     });
-    req.on("error", reject);
+    socket.on("data", (chunk) => {
+      const at = monotonicMs();
+      pending += chunk.toString("latin1");
+      if (!subscribed) {
+        // The first frame is PB_CONNECT with the client id; nothing else can arrive before the POST.
+        const match = /event:PB_CONNECT\ndata:\{"clientId":"([^"]+)"\}\n\n/.exec(pending);
+        if (!match) return;
+        subscribed = true;
+        pending = pending.slice(match.index + match[0].length);
+        subscribe(match[1]).then(() => resolve(socket), reject);
+        return;
+      }
+      // Only complete frames are scanned; a frame split across reads waits for its end.
+      const end = pending.lastIndexOf("\n\n");
+      if (end === -1) return;
+      scanFrames(pending.slice(0, end), at);
+      pending = pending.slice(end + 2);
+    });
+    sockets.push(socket);
   });
 }
 
 function subscribe(clientId) {
-  return fetch(`${baseUrl}/api/realtime`, {
-    method: "POST",
-    headers: { "content-type": "application/json", authorization: token },
-    body: JSON.stringify({ clientId, subscriptions: ["orders/*"] }),
-  }).then((r) => {
-    if (r.status !== 204) throw new Error(`subscribe answered ${r.status}`);
+  return new Promise((resolve, reject) => {
+    const body = JSON.stringify({ clientId, subscriptions: ["orders/*"] });
+    const req = http.request(
+      {
+        host: url.hostname,
+        port,
+        path: "/api/realtime",
+        method: "POST",
+        agent: postAgent,
+        headers: {
+          "content-type": "application/json",
+          "content-length": Buffer.byteLength(body),
+          authorization: token,
+        },
+      },
+      (res) => {
+        res.resume();
+        res.on("end", () =>
+          res.statusCode === 204 ? resolve() : reject(new Error(`subscribe answered ${res.statusCode}`)),
+        );
+      },
+    );
+    req.on("error", reject);
+    req.end(body);
   });
 }
 
 async function connect(count) {
-  // A few dozen at a time: connection setup, not the fan-out, is what this step would measure otherwise.
+  // A few dozen at a time: bursts of thousands would measure connection setup, not fan-out.
   for (let i = 0; i < count; i += 50) {
     await Promise.all(Array.from({ length: Math.min(50, count - i) }, openSubscriber));
   }
-  expectedPerEvent = sockets.length;
 }
 
-async function write(ratePerSecond, seconds) {
-  latencies.length = 0;
-  const total = Math.round(ratePerSecond * seconds);
-  const interval = 1000 / ratePerSecond;
-  const started = performance.now();
-  const pending = [];
-  for (let i = 0; i < total; i++) {
-    const due = started + i * interval;
-    const wait = due - performance.now();
-    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-    pending.push(
-      fetch(`${baseUrl}/api/collections/orders/records`, {
-        method: "POST",
-        headers: { "content-type": "application/json", authorization: token },
-        body: JSON.stringify({ note: String(performance.now()), total: i }),
-      }).then((r) => {
-        if (!r.ok) throw new Error(`write answered ${r.status}`);
-        return r.arrayBuffer();
-      }),
-    );
+/**
+ * This run's arrivals against the writer's send times: every latency (ms, 0.01 precision), and per
+ * write the time its last subscriber here got it.
+ */
+function latencies(sendTimes) {
+  const out = new Array(arrived);
+  const lastArrival = new Array(sendTimes.length).fill(null);
+  for (let i = 0; i < arrived; i++) {
+    const index = arrivedIndex[i];
+    const sent = sendTimes[index];
+    out[i] = sent === undefined || sent === null ? null : Math.round((arrivedAt[i] - sent) * 100) / 100;
+    if (index < lastArrival.length) lastArrival[index] = Math.max(lastArrival[index] ?? 0, arrivedAt[i]);
   }
-  await Promise.all(pending);
-  // Let the last events arrive.
-  const deadline = performance.now() + 10_000;
-  while (latencies.length < total * expectedPerEvent && performance.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  const sorted = [...latencies].sort((a, b) => a - b);
-  const pick = (q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? null;
-  return {
-    writes: total,
-    deliveries: sorted.length,
-    expected: total * expectedPerEvent,
-    p50: pick(0.5),
-    p99: pick(0.99),
-  };
+  return { latencies: out, lastArrival };
 }
 
 createInterface({ input: process.stdin }).on("line", async (line) => {
@@ -108,8 +137,14 @@ createInterface({ input: process.stdin }).on("line", async (line) => {
     if (command.op === "connect") {
       await connect(command.count);
       send({ ok: true, connected: sockets.length });
-    } else if (command.op === "write") {
-      send({ ok: true, ...(await write(command.rate, command.seconds)) });
+    } else if (command.op === "arm") {
+      run = command.run;
+      arrived = 0;
+      send({ ok: true });
+    } else if (command.op === "count") {
+      send({ ok: true, arrived });
+    } else if (command.op === "collect") {
+      send({ ok: true, arrived, ...latencies(command.sendTimes) });
     } else if (command.op === "exit") {
       for (const s of sockets) s.destroy();
       process.exit(0);

@@ -1,5 +1,10 @@
 import { type Actor, writeAudit } from "../audit/audit-entry.js";
 import type { Collection } from "../collections/model.js";
+import { forbidden } from "../errors/api-error.js";
+import { eventErrors } from "../hooks/event-errors.js";
+import { hookCollection, hookRequest } from "../hooks/hook-context.js";
+import { frozenHookRecord } from "../hooks/hook-record.js";
+import type { RecordAuthRequestEvent } from "../hooks/types.js";
 import type { Services } from "../http/services.js";
 import type { RequestContext } from "../records/request-context.js";
 import type { AuthMethod } from "./auth-events.js";
@@ -52,30 +57,50 @@ export async function completeAuth(
     if (mfa.kind === "required") throw new MfaRequiredError(mfa.mfaId);
     if (mfa.firstMethod) methods.unshift(mfa.firstMethod);
   }
-  if (method !== "refresh") {
-    // An impersonation is the superuser's act; a sign-in is the record's own.
-    const actor: Actor | null =
-      method === "impersonate"
-        ? ctx.auth && { collectionName: ctx.auth.collection.name, id: ctx.auth.record.id }
-        : { collectionName: collection.name, id: record.id };
-    await services.store.transaction((tx) =>
-      writeAudit(tx, {
-        action: method === "impersonate" ? "auth.impersonate" : "auth.login",
-        collectionId: collection.id,
-        collectionName: collection.name,
-        recordId: record.id,
-        actor,
-        changes: methods,
-        requestId: ctx.requestId,
-        ip: ctx.ip,
-      }),
-    );
-  }
-  const token =
-    options.staticTokenSeconds === undefined
-      ? await signToken(collection, record, "auth", { refreshable: true })
-      : await signToken(collection, record, "auth", { refreshable: false }, options.staticTokenSeconds);
-  const view = await services.records.present(collection, record, selfCtx);
-  if (isSignIn(method)) services.authEvents.emit("login", { collection, record, method, ctx });
-  return meta ? { token, record: view, meta } : { token, record: view };
+  const finish = async (): Promise<AuthResponse> => {
+    if (method !== "refresh") {
+      // An impersonation is the superuser's act; a sign-in is the record's own.
+      const actor: Actor | null =
+        method === "impersonate"
+          ? ctx.auth && { collectionName: ctx.auth.collection.name, id: ctx.auth.record.id }
+          : { collectionName: collection.name, id: record.id };
+      await services.store.transaction((tx) =>
+        writeAudit(tx, {
+          action: method === "impersonate" ? "auth.impersonate" : "auth.login",
+          collectionId: collection.id,
+          collectionName: collection.name,
+          recordId: record.id,
+          actor,
+          changes: methods,
+          requestId: ctx.requestId,
+          ip: ctx.ip,
+        }),
+      );
+    }
+    const token =
+      options.staticTokenSeconds === undefined
+        ? await signToken(collection, record, "auth", { refreshable: true })
+        : await signToken(collection, record, "auth", { refreshable: false }, options.staticTokenSeconds);
+    const view = await services.records.present(collection, record, selfCtx);
+    if (isSignIn(method)) services.authEvents.emit("login", { collection, record, method, ctx });
+    return meta ? { token, record: view, meta } : { token, record: view };
+  };
+  const hooks = services.records.hooks;
+  if (!hooks?.has("recordAuthRequest", collection)) return finish();
+  // Hooks may refuse the sign-in (throw) or change the response after e.next().
+  const event: RecordAuthRequestEvent = {
+    ...eventErrors,
+    app: hooks.dataApp(),
+    collection: hookCollection(collection),
+    record: frozenHookRecord(collection.name, record),
+    authMethod: method,
+    request: hookRequest(ctx, undefined),
+    response: null,
+    next: async () => {},
+  };
+  await hooks.run("recordAuthRequest", collection, event, async () => {
+    event.response = (await finish()) as unknown as Record<string, unknown>;
+  });
+  if (!event.response) throw forbidden("The sign-in was refused.");
+  return event.response as unknown as AuthResponse;
 }

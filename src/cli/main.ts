@@ -3,6 +3,7 @@ import { Command, CommanderError, Option } from "commander";
 import { migrateCommand } from "./migrate.js";
 import { serveCommand } from "./serve.js";
 import { superuserCommand } from "./superuser.js";
+import { typegenCommand } from "./typegen.js";
 
 const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
   version: string;
@@ -30,6 +31,7 @@ export async function main(argv: string[]): Promise<number> {
   program.addCommand(serveCommand());
   program.addCommand(superuserCommand());
   program.addCommand(migrateCommand());
+  program.addCommand(typegenCommand());
   try {
     await program.parseAsync(argv);
     return typeof process.exitCode === "number" ? process.exitCode : 0;

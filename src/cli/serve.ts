@@ -1,10 +1,13 @@
 import { Command, Option } from "commander";
 import { createApp } from "../app.js";
 import { loadConfig } from "../config/config.js";
+import { migrateUp } from "../migrations/user-migrations.js";
 import { storeOptions } from "./main.js";
 
 interface ServeOptions {
+  migrations?: string;
   http?: string;
+  origins?: string;
   dir?: string;
   db?: string;
   dbSchema?: string;
@@ -26,7 +29,19 @@ export function serveCommand(): Command {
           "BACKROOM_HTTP",
         ),
       )
+      .addOption(
+        new Option(
+          "--origins <list>",
+          "browser origins allowed to call the API, comma-separated (default *)",
+        ).env("BACKROOM_ORIGINS"),
+      )
       .addOption(new Option("--hooks <dir>", "folder of TypeScript/JavaScript hooks").env("BACKROOM_HOOKS"))
+      .addOption(
+        new Option(
+          "--migrations <dir>",
+          "migrations folder, applied at start (default ./backroom_migrations)",
+        ).env("BACKROOM_MIGRATIONS"),
+      )
       .addOption(
         new Option("--redis <url>", "Redis shared by all nodes for rate limits (redis://…)").env(
           "BACKROOM_REDIS",
@@ -51,9 +66,24 @@ export function serveCommand(): Command {
   ).action(async (opts: ServeOptions) => {
     const config = loadConfig({ ...opts, ...(opts.dev ? { logLevel: "debug" as const } : {}) });
     const app = await createApp(config);
+    // As PocketBase does: committed migration files are applied when the server starts.
+    const applied = await migrateUp(app.services, config.migrationsDir).catch(async (err) => {
+      await app.close();
+      throw err;
+    });
+    if (applied.length > 0) {
+      await app.services.registry.load();
+      app.http.log.info({ applied }, "applied migrations");
+    }
+    // A promise a hook forgot to await must not take the whole server down with it.
+    process.on("unhandledRejection", (reason) => {
+      app.http.log.error({ err: reason }, "unhandled promise rejection (a hook's missing await?)");
+    });
     const url = await app.listen();
     app.http.log.info({ url, store: app.services.store.location }, "Backroom is serving");
     process.stdout.write(`Backroom serving at ${url}  (admin: ${url}/_/, API: ${url}/api/)\n`);
+    const setupLink = app.setupLink();
+    if (setupLink) process.stdout.write(`Open ${setupLink} to create your first superuser\n`);
     await new Promise<void>((resolve) => {
       const stop = (signal: string) => {
         app.http.log.info({ signal }, "shutting down: draining requests");

@@ -3,6 +3,7 @@ import { openServices } from "../app.js";
 import { loadConfig } from "../config/config.js";
 import { ApiError } from "../errors/api-error.js";
 import { canonicalEmail } from "../records/auth-fields.js";
+import type { ListResult } from "../records/record-service.js";
 import { systemContext } from "../records/request-context.js";
 import { storeOptions } from "./main.js";
 
@@ -33,7 +34,8 @@ export function superuserCommand(): Command {
               ...ctx,
               query: { filter: `email = "${canonicalEmail(email).replaceAll('"', "")}"`, perPage: "1" },
             });
-            const existing = found.items[0] as { id: string } | undefined;
+            // CLI commands load no hooks, so this is always a page.
+            const existing = (found as ListResult).items[0] as { id: string } | undefined;
             const body = { email, password, passwordConfirm: password };
             if (existing) await services.records.update("_superusers", existing.id, body, ctx);
             else await services.records.create("_superusers", { ...body, verified: true }, ctx);

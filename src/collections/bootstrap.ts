@@ -15,7 +15,10 @@ export async function bootstrapCollections(
   service: CollectionService,
 ): Promise<void> {
   if (!registry.get("_superusers")) {
+    // Fixed ids (PocketBase's) for the collections every store creates itself, so migrations
+    // written on one store (dev mode) find them, and their fields, on another.
     await service.createSystem({
+      id: "pbc_3142635823",
       name: "_superusers",
       type: "auth",
       listRule: null,
@@ -32,9 +35,10 @@ export async function bootstrapCollections(
   if (!registry.get("users")) {
     await service.create(
       {
+        id: "_pb_users_auth_",
         name: "users",
         type: "auth",
-        fields: [{ name: "name", type: "text", max: 255 }],
+        fields: [{ id: "text1579384326", name: "name", type: "text", max: 255 }],
         listRule: "id = @request.auth.id",
         viewRule: "id = @request.auth.id",
         createRule: "",

@@ -11,11 +11,21 @@ import { bumpCatalogueVersion, type CollectionRegistry } from "./registry.js";
 import { validateCollection } from "./validate-collection.js";
 import { inferViewFields } from "./view-fields.js";
 
+/** One collection created, updated or deleted through create/update/delete (reported after commit). */
+export type CollectionChange =
+  | { action: "create"; before: undefined; after: Collection }
+  | { action: "update"; before: Collection; after: Collection }
+  | { action: "delete"; before: Collection; after: undefined };
+
+export type CollectionChangeListener = (change: CollectionChange) => Promise<void> | void;
+
 /**
  * Creates, changes and deletes collections: validation, DDL, the `_collections` row and an audit
  * entry commit together; the registry reloads after commit.
  */
 export class CollectionService {
+  private readonly changeListeners: CollectionChangeListener[] = [];
+
   constructor(
     private readonly store: Store,
     private readonly registry: CollectionRegistry,
@@ -28,7 +38,21 @@ export class CollectionService {
         id: { code: "validation_collection_id_exists", message: "The id is already taken." },
       });
     }
-    return this.save(candidate, undefined, actor);
+    const after = await this.save(candidate, undefined, actor);
+    await this.changed({ action: "create", before: undefined, after });
+    return after;
+  }
+
+  /**
+   * Calls `listener` after each create/update/delete has committed (not for system collections
+   * created at bootstrap nor for imports); the caller waits for it.
+   */
+  onChange(listener: CollectionChangeListener): void {
+    this.changeListeners.push(listener);
+  }
+
+  private async changed(change: CollectionChange): Promise<void> {
+    for (const listener of this.changeListeners) await listener(change);
   }
 
   /** Creates one of Backroom's own collections (bootstrap only): it can't be renamed or deleted. */
@@ -39,7 +63,9 @@ export class CollectionService {
 
   async update(idOrName: string, input: Record<string, unknown>, actor: Actor | null): Promise<Collection> {
     const previous = this.require(idOrName);
-    return this.save(collectionFromInput(input, previous), previous, actor);
+    const after = await this.save(collectionFromInput(input, previous), previous, actor);
+    await this.changed({ action: "update", before: previous, after });
+    return after;
   }
 
   async delete(idOrName: string, actor: Actor | null): Promise<void> {
@@ -74,6 +100,7 @@ export class CollectionService {
       });
     });
     await this.reloaded();
+    await this.changed({ action: "delete", before: previous, after: undefined });
   }
 
   /** Replaces or merges many collections at once, in one transaction (PocketBase's import). */

@@ -33,4 +33,20 @@ describe("configuration", () => {
       expect((err as Error).message).not.toContain("secret");
     }
   });
+
+  it("reads CORS origins, defaulting to any, and refuses ones that aren't origins", () => {
+    expect(loadConfig({}, {}).origins).toEqual(["*"]);
+    expect(loadConfig({}, { BACKROOM_ORIGINS: "https://a.example, http://localhost:5173" }).origins).toEqual([
+      "https://a.example",
+      "http://localhost:5173",
+    ]);
+    expect(() => loadConfig({ origins: "https://a.example/path" }, {})).toThrow(ConfigError);
+    expect(() => loadConfig({ origins: "javascript:alert(1)" }, {})).toThrow(ConfigError);
+  });
+
+  it("takes the hook time limit from the environment", () => {
+    expect(loadConfig({}, {}).hookTimeoutMs).toBe(10_000);
+    expect(loadConfig({}, { BACKROOM_HOOK_TIMEOUT_MS: "2500" }).hookTimeoutMs).toBe(2500);
+    expect(() => loadConfig({}, { BACKROOM_HOOK_TIMEOUT_MS: "soon" })).toThrow(ConfigError);
+  });
 });

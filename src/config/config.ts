@@ -11,7 +11,13 @@ export interface Config {
   /** Data folder: the SQLite file, uploaded files, backups. */
   dir: string;
   store: StoreConfig;
+  /** Browser origins allowed to call the API (CORS); ["*"] = any, as PocketBase by default. */
+  origins: string[];
   hooksDir: string;
+  /** Each hook handler's own time limit, in ms (BACKROOM_HOOK_TIMEOUT_MS). */
+  hookTimeoutMs: number;
+  /** Migration files (`backroom migrate`); in dev mode collection changes are written here. */
+  migrationsDir: string;
   dev: boolean;
   /** Largest request body accepted, in bytes. */
   bodyLimit: number;
@@ -25,10 +31,15 @@ export interface Config {
 
 export interface ConfigInput {
   http?: string;
+  /** Comma-separated CORS origins (default "*"). */
+  origins?: string;
   dir?: string;
   db?: string;
   dbSchema?: string;
   hooks?: string;
+  /** Each hook handler's own time limit, in ms. */
+  hookTimeoutMs?: number;
+  migrations?: string;
   dev?: boolean;
   bodyLimit?: number;
   logLevel?: Config["logLevel"];
@@ -52,6 +63,24 @@ export function parseHttpAddress(value: string): { host: string; port: number } 
   if (!m || port < 0 || port > 65535)
     throw new ConfigError(`invalid --http address "${value}" (expected host:port)`);
   return { host: m[1] || "127.0.0.1", port };
+}
+
+function positiveMs(value: number | string, what: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0)
+    throw new ConfigError(`invalid ${what} "${value}" (expected milliseconds)`);
+  return n;
+}
+
+function parseOrigins(value: string): string[] {
+  const origins = value
+    .split(",")
+    .map((o) => o.trim())
+    .filter((o) => o !== "");
+  for (const o of origins)
+    if (o !== "*" && !/^https?:\/\/[^/\s]+$/.test(o))
+      throw new ConfigError(`invalid origin "${o}" (expected * or scheme://host[:port])`);
+  return origins.length > 0 ? origins : ["*"];
 }
 
 /** Flags win over environment variables, which win over defaults. */
@@ -78,7 +107,13 @@ export function loadConfig(input: ConfigInput, env: NodeJS.ProcessEnv = process.
     dir,
     files: filesConfig(input, env, dir),
     store,
+    origins: parseOrigins(input.origins ?? env.BACKROOM_ORIGINS ?? "*"),
     hooksDir: resolve(input.hooks ?? env.BACKROOM_HOOKS ?? "backroom_hooks"),
+    hookTimeoutMs: positiveMs(
+      input.hookTimeoutMs ?? env.BACKROOM_HOOK_TIMEOUT_MS ?? 10_000,
+      "hook time limit",
+    ),
+    migrationsDir: resolve(input.migrations ?? env.BACKROOM_MIGRATIONS ?? "backroom_migrations"),
     dev: input.dev ?? env.BACKROOM_DEV === "true",
     bodyLimit,
     jsonMaxDepth: 64,

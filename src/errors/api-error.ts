@@ -16,9 +16,21 @@ export interface FieldIssue {
 /** Nested issues: `{ title: {code,message} }` or for nested objects (batch, options) a deeper map. */
 export type IssueMap = { [key: string]: FieldIssue | IssueMap };
 
+/** Marks API errors so one thrown by a hook (whose "backroom" import may be another copy of this module) is still recognised. */
+const API_ERROR = Symbol.for("backroom.ApiError");
+
 export class ApiError extends Error {
   readonly status: number;
   readonly data: IssueMap;
+  readonly [API_ERROR] = true;
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    // biome-ignore lint/complexity/noThisInStatic: `this` is the class instanceof asks about; subclasses keep the prototype check.
+    if (this !== ApiError) return Function.prototype[Symbol.hasInstance].call(this, value);
+    return (
+      typeof value === "object" && value !== null && (value as { [API_ERROR]?: unknown })[API_ERROR] === true
+    );
+  }
 
   constructor(status: number, message: string, data: IssueMap = {}) {
     super(message);

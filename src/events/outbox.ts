@@ -1,5 +1,7 @@
 import { nowDate } from "../ids.js";
+import type { DialectName } from "../store/sql-fragments.js";
 import type { Db } from "../store/store.js";
+import { insertRow } from "../store/write-statements.js";
 
 export type RecordAction = "create" | "update" | "delete";
 
@@ -17,19 +19,18 @@ export interface OutboxEvent {
  * Appends an event in the caller's transaction (DESIGN principle 2): it exists exactly when the
  * write committed. Dispatchers read the outbox after their own cursor.
  */
-export async function appendOutbox(tx: Db, event: OutboxEvent): Promise<void> {
-  await tx
-    .insertInto("_outbox")
-    .values({
-      created: nowDate(),
-      collection_id: event.collectionId,
-      collection_name: event.collectionName,
-      record_id: event.recordId,
-      action: event.action,
-      record: JSON.stringify(event.record),
-      previous: event.previous ? JSON.stringify(event.previous) : null,
-    })
-    .execute();
+export async function appendOutbox(tx: Db, event: OutboxEvent, dialect?: DialectName): Promise<void> {
+  const row = {
+    created: nowDate(),
+    collection_id: event.collectionId,
+    collection_name: event.collectionName,
+    record_id: event.recordId,
+    action: event.action,
+    record: JSON.stringify(event.record),
+    previous: event.previous ? JSON.stringify(event.previous) : null,
+  };
+  if (dialect) await insertRow(tx, dialect, "_outbox", row);
+  else await tx.insertInto("_outbox").values(row).execute();
 }
 
 /** An outbox row as dispatchers read it: the event plus its position in the log. */

@@ -1,4 +1,4 @@
-import pg from "pg";
+import type pg from "pg";
 
 export const OUTBOX_CHANNEL = "backroom_outbox";
 
@@ -33,7 +33,9 @@ export class PgWakeups {
   }
 
   private async connect(): Promise<void> {
-    const client = new pg.Client({ connectionString: this.url, connectionTimeoutMillis: 5000 });
+    // Imported here: only PostgreSQL deployments load the driver.
+    const { default: driver } = await import("pg");
+    const client = new driver.Client({ connectionString: this.url, connectionTimeoutMillis: 5000 });
     client.on("notification", (msg) => {
       if (msg.channel === OUTBOX_CHANNEL && msg.payload === this.schema) this.wake();
     });

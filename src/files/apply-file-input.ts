@@ -1,4 +1,5 @@
 import type { Modifier } from "../collections/fields/field-type.js";
+import { fileMaxSize } from "../collections/fields/file.js";
 import { toStringList } from "../collections/fields/string-list.js";
 import type { FileField } from "../collections/model.js";
 import { isMultiValued } from "../collections/model.js";
@@ -36,6 +37,19 @@ export function applyFileInput(
       value: working,
       uploads: [],
       issue: issue("validation_invalid_file", `Invalid files: ${invalidFiles.join(", ")}.`, { invalidFiles }),
+    };
+  }
+  // A records body is cut off at the limit while streaming; a batch's parts are streamed before it
+  // is known which field they are for, so their size is checked here.
+  const tooBig = uploads.find((u) => u.size > fileMaxSize(field));
+  if (tooBig) {
+    const maxSize = fileMaxSize(field);
+    return {
+      value: working,
+      uploads: [],
+      issue: issue("validation_file_size_limit", `The file must not be larger than ${maxSize} bytes.`, {
+        maxSize,
+      }),
     };
   }
   const badType = field.mimeTypes?.length

@@ -1,120 +1,88 @@
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { Readable } from "node:stream";
 import PocketBase from "pocketbase";
 import { afterAll, describe, expect, it } from "vitest";
+import { SUPERUSER } from "../test-support/server.js";
+import { fileKey } from "./storage.js";
 import { createFilesCollection, eventually, storedKeys } from "./test-support/files-fixture.js";
+import { type ServerSite, serverSite } from "./test-support/server-process.js";
+import { sharedS3Server, storageMatrix } from "./test-support/storage-matrix.js";
 import { streamUpload } from "./test-support/streaming-upload.js";
 
-const ROOT = new URL("../..", import.meta.url).pathname;
-const ADMIN = { email: "crash@example.com", password: "a long crash password" };
+const MB = 1024 * 1024;
+const HOUR = 3600_000;
+const s3 = sharedS3Server();
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const address = probe.address();
-      probe.close(() => resolve(typeof address === "object" && address ? address.port : 0));
-    });
-  });
+async function signIn(url: string): Promise<PocketBase> {
+  const su = new PocketBase(url);
+  su.autoCancellation(false);
+  await su.collection("_superusers").authWithPassword(SUPERUSER.email, SUPERUSER.password);
+  return su;
 }
 
-/** `node bin/backroom.js serve` as its own process, resolved once it serves. */
-function serve(dir: string, port: number): Promise<ChildProcess> {
-  const child = spawn(
-    process.execPath,
-    ["bin/backroom.js", "serve", "--dir", dir, "--http", `127.0.0.1:${port}`],
-    {
-      cwd: ROOT,
-      env: { ...process.env, BACKROOM_LOG_LEVEL: "warn" },
-      stdio: ["ignore", "pipe", "pipe"],
-    },
-  );
-  return new Promise((resolve, reject) => {
-    let out = "";
-    const timer = setTimeout(() => reject(new Error(`server did not start: ${out}`)), 30_000);
-    const onData = (data: Buffer) => {
-      out += data.toString();
-      if (out.includes("Backroom serving at")) {
-        clearTimeout(timer);
-        resolve(child);
-      }
-    };
-    child.stdout?.on("data", onData);
-    child.stderr?.on("data", (d: Buffer) => (out += d.toString()));
-    child.once("exit", (code) => reject(new Error(`server exited (${code}): ${out}`)));
-  });
-}
+describe.each(await storageMatrix())("a server killed mid-upload (%s, %s storage)", (kind, storageKind) => {
+  let site: ServerSite | undefined;
+  afterAll(() => site?.dispose());
 
-function killed(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    child.once("exit", () => resolve());
-    child.kill("SIGKILL");
-  });
-}
-
-describe("a server killed mid-upload", () => {
-  const dir = mkdtempSync(join(tmpdir(), "backroom-crash-"));
-  let child: ChildProcess | undefined;
-  afterAll(async () => {
-    if (child) await killed(child);
-    rmSync(dir, { recursive: true, force: true });
-  });
-
-  it("restarts with no record pointing at a missing file and the orphans swept", {
+  it("restarts with no record pointing at a missing file, and the sweep removes the orphans", {
     timeout: 120_000,
   }, async () => {
-    execFileSync(process.execPath, ["scripts/ensure-ready.mjs"], { cwd: ROOT, stdio: "ignore" });
-    const port = await freePort();
-    const url = `http://127.0.0.1:${port}`;
-    const storage = join(dir, "storage");
-    child = await serve(dir, port);
-    execFileSync(
-      process.execPath,
-      ["bin/backroom.js", "superuser", "upsert", ADMIN.email, ADMIN.password, "--dir", dir],
-      { cwd: ROOT, stdio: "ignore" },
-    );
-    const su = new PocketBase(url);
-    su.autoCancellation(false);
-    await su.collection("_superusers").authWithPassword(ADMIN.email, ADMIN.password);
+    site = await serverSite(kind, storageKind, storageKind === "s3" ? s3() : undefined);
+    const { storage } = site;
+    const first = await site.start();
+    let su = await signIn(first.url);
     const coll = await createFilesCollection(su, (await su.collections.getOne("users")).id);
     const kept = await su.collection(coll.name).create({ documents: [new File(["survives"], "k.txt")] });
 
-    const running = child;
+    // SIGKILL while the server streams a part to storage: on local storage, once its temp file is
+    // there; on S3, once past one multipart part (8 MB) of it.
     const upload = await streamUpload({
-      url: `${url}/api/collections/${coll.name}/records`,
+      url: `${first.url}/api/collections/${coll.name}/records`,
       field: "big",
-      fileBytes: 8 * 1024 * 1024,
-      abortAfter: 3 * 1024 * 1024,
+      fileBytes: 9.5 * MB,
+      abortAfter: 9 * MB,
       token: su.authStore.token,
       beforeAbort: async () => {
-        await eventually(() => storedKeys(storage, ".tmp").length > 0);
-        await killed(running);
+        if (storageKind === "local")
+          await eventually(async () => (await storedKeys(storage, ".tmp/")).length > 0);
+        await first.kill();
       },
     });
     expect(upload.status).toBeUndefined();
-    expect(storedKeys(storage, ".tmp").length).toBeGreaterThan(0);
-    // A file placed by a write whose commit never happened (the other crash window).
-    const leftover = join(storage, coll.id, kept.id, "placed_abcdefghij.txt");
-    mkdirSync(join(storage, coll.id, kept.id), { recursive: true });
-    writeFileSync(leftover, "never committed");
+    // The other crash windows: an upload stored under .tmp/ whose request never ended, and a file
+    // placed under a record by a write whose commit never happened.
+    const leftovers = [".tmp/crashedupload0000000001", fileKey(coll.id, kept.id, "placed_abcdefghij.txt")];
+    for (const key of leftovers)
+      await storage.write(key, Readable.from([Buffer.from("orphan")]), "text/plain");
+    const orphans = await storedKeys(storage, ".tmp/");
+    expect(orphans.length).toBeGreaterThan(storageKind === "local" ? 1 : 0);
 
-    child = await serve(dir, port);
-    expect(
-      await eventually(() => storedKeys(storage, ".tmp").length === 0 && !existsSync(leftover), 10_000),
-    ).toBe(true);
+    const second = await site.start();
+    const swept = await second.swept;
+    su = await signIn(second.url);
     const records = await su.collection(coll.name).getFullList();
     expect(records.map((r) => r.id)).toEqual([kept.id]);
     for (const record of records) {
       for (const name of record.documents as string[]) {
-        expect(existsSync(join(storage, coll.id, record.id, name))).toBe(true);
-        const res = await fetch(`${url}/api/files/${coll.name}/${record.id}/${name}`);
+        expect(await storage.stat(fileKey(coll.id, record.id, name))).not.toBeNull();
+        const res = await fetch(`${second.url}/api/files/${coll.name}/${record.id}/${name}`);
         expect(await res.text()).toBe("survives");
       }
     }
+    const expected = [...orphans, leftovers[1] as string].sort();
+    if (storageKind === "local") {
+      // A node's own folder: nothing older than this start can still be in flight.
+      expect(swept?.removed.sort()).toEqual(expected);
+    } else {
+      // Shared storage: other nodes may be uploading, so the start spares what is under an hour
+      // old, and a start an hour later removes it.
+      expect(swept?.removed).toEqual([]);
+      await second.stop();
+      const later = await site.start({ sweepAsOf: new Date(Date.now() + 2 * HOUR) });
+      expect((await later.swept)?.removed.sort()).toEqual(expected);
+    }
+    expect(await storedKeys(storage, ".tmp/")).toEqual([]);
+    expect(await storedKeys(storage, `${coll.id}/`)).toEqual(
+      records.flatMap((r) => (r.documents as string[]).map((n) => fileKey(coll.id, r.id, n))),
+    );
   });
 });

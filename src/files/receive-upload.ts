@@ -1,23 +1,23 @@
 import type { Readable } from "node:stream";
-import { fileMaxSize } from "../collections/fields/file.js";
-import type { Collection, FileField } from "../collections/model.js";
 import type { CollectionRegistry } from "../collections/registry.js";
-import { badRequest, issue } from "../errors/api-error.js";
+import { issue } from "../errors/api-error.js";
 import { randomId } from "../ids.js";
 import { storedFilename } from "./file-names.js";
+import {
+  type BatchLimits,
+  batchFileParts,
+  collectionFileParts,
+  type FilePartPolicy,
+  type PartTarget,
+} from "./file-parts.js";
 import { SNIFF_BYTES, sniffContentType } from "./sniff.js";
 import { type FileStorage, TEMP_PREFIX } from "./storage.js";
 import { limitBytes, StreamLimitError, splitHead } from "./stream-head.js";
 import { UploadedFile } from "./uploaded-file.js";
 
-/** `documents`, `documents+` and `+documents` all upload to the field `documents`. */
-export function fileFieldName(partName: string): string {
-  return partName.replace(/^\+|\+$/, "");
-}
-
 /**
- * Receives file parts of a records create/update body: finds the file field a part is for, and
- * streams it to a temp key in the storage, sniffing its type and stopping at the field's size limit.
+ * Receives the file parts of a multipart body: says which parts a request may carry, and streams
+ * each to a temp key in the storage, sniffing its type and stopping at its size limit.
  */
 export class UploadReceiver {
   constructor(
@@ -25,30 +25,35 @@ export class UploadReceiver {
     private readonly registry: CollectionRegistry,
   ) {}
 
-  /** The collection's file fields by name, or null when the collection has none. */
-  fileFields(collectionIdOrName: string): Map<string, FileField> | null {
-    const collection: Collection | undefined = this.registry.get(collectionIdOrName);
-    if (!collection || collection.type === "view") return null;
-    const fields = new Map<string, FileField>();
-    for (const f of collection.fields) if (f.type === "file") fields.set(f.name, f);
-    return fields.size > 0 ? fields : null;
+  /** The parts a records create/update body may carry; null when the collection has no file fields. */
+  forCollection(collectionIdOrName: string): FilePartPolicy | null {
+    const collection = this.registry.get(collectionIdOrName);
+    return collection && collection.type !== "view" ? collectionFileParts(collection) : null;
   }
 
+  /** The parts a batch body may carry (for any collection's file fields); null when there are none. */
+  forBatch(limits: BatchLimits): FilePartPolicy | null {
+    return batchFileParts(this.registry.all(), limits);
+  }
+
+  /**
+   * Streams a part to a temp key. `onTooLarge` is told the moment the part goes past its limit, so
+   * the caller can stop reading the request before the refusal has cleaned up the partial write.
+   */
   async receive(
-    field: FileField,
-    partName: string,
+    target: PartTarget,
     clientName: string,
     source: Readable,
+    onTooLarge?: () => void,
   ): Promise<UploadedFile> {
-    const limit = fileMaxSize(field);
-    const counted = limitBytes(source, limit);
+    const counted = limitBytes(source, target.maxSize, onTooLarge);
     const tempKey = `${TEMP_PREFIX}${randomId(24)}`;
     try {
       const { head, stream } = await splitHead(counted.stream, SNIFF_BYTES);
       const contentType = await sniffContentType(head);
       await this.storage.write(tempKey, stream, contentType);
       return new UploadedFile(this.storage, {
-        partName,
+        partName: target.key,
         name: storedFilename(clientName),
         tempKey,
         size: counted.bytes(),
@@ -56,11 +61,11 @@ export class UploadReceiver {
       });
     } catch (err) {
       if (err instanceof StreamLimitError) {
-        throw badRequest("Failed to upload the file.", {
-          [field.name]: issue(
+        throw target.refuse({
+          [target.fieldName]: issue(
             "validation_file_size_limit",
-            `The file must not be larger than ${limit} bytes.`,
-            { maxSize: limit },
+            `The file must not be larger than ${target.maxSize} bytes.`,
+            { maxSize: target.maxSize },
           ),
         });
       }

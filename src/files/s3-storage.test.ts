@@ -1,135 +1,104 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import PocketBase from "pocketbase";
-import sharp from "sharp";
+import { Readable } from "node:stream";
+import type PocketBase from "pocketbase";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type App, createApp } from "../app.js";
-import { loadConfig } from "../config/config.js";
-import { systemContext } from "../records/request-context.js";
-import { raw } from "../test-support/api.js";
-import { type S3TestServer, startS3Server } from "../test-support/s3-server.js";
-import { SUPERUSER } from "../test-support/server.js";
+import { startServer, type TestServer } from "../test-support/server.js";
 import { sweepOrphans } from "./orphan-sweep.js";
-import type { FileStorage } from "./storage.js";
-import { createFilesCollection, eventually } from "./test-support/files-fixture.js";
-import { pngOf } from "./test-support/images.js";
+import { S3Storage } from "./s3-storage.js";
+import { createFilesCollection, storedKeys } from "./test-support/files-fixture.js";
+import { sharedS3Server } from "./test-support/storage-matrix.js";
 
-async function keys(storage: FileStorage, prefix = ""): Promise<string[]> {
-  const out: string[] = [];
-  for await (const o of storage.list(prefix)) out.push(o.key);
-  return out.sort();
+// What the SDK-driven files suite (http/routes/files.sdk.test.ts, which runs on S3 too) can't see:
+// the storage's own contract and the orphan sweep's grace period on shared storage.
+
+const s3 = sharedS3Server();
+
+function storageWithPrefix(prefix: string): S3Storage {
+  const { bucket, endpoint, accessKeyId, secretAccessKey } = s3();
+  return new S3Storage({
+    bucket,
+    endpoint,
+    region: "us-east-1",
+    forcePathStyle: true,
+    accessKeyId,
+    secretAccessKey,
+    prefix,
+  });
 }
 
-describe("files on S3 (s3rver process)", () => {
-  let s3: S3TestServer;
-  let app: App;
-  let url: string;
-  let dir: string;
-  let su: PocketBase;
-  let coll: { name: string; id: string };
+/** A body that yields `bytes` bytes and then fails, as a client that disconnects mid-upload does. */
+function failingBody(bytes: number): Readable {
+  async function* chunks() {
+    for (let sent = 0; sent < bytes; sent += 1024 * 1024)
+      yield Buffer.alloc(Math.min(1024 * 1024, bytes - sent));
+    throw new Error("client went away");
+  }
+  return Readable.from(chunks());
+}
 
-  beforeAll(async () => {
-    s3 = await startS3Server();
-    dir = mkdtempSync(join(tmpdir(), "backroom-s3-app-"));
-    const config = loadConfig(
-      {
-        http: "127.0.0.1:0",
-        dir,
-        logLevel: "silent",
-        s3Bucket: s3.bucket,
-        s3Endpoint: s3.endpoint,
-        s3ForcePathStyle: true,
-        s3Prefix: "app1",
-      },
-      { BACKROOM_S3_ACCESS_KEY: s3.accessKeyId, BACKROOM_S3_SECRET: s3.secretAccessKey },
-    );
-    expect(config.files.kind).toBe("s3");
-    app = await createApp(config);
-    await app.services.records.create(
-      "_superusers",
-      { ...SUPERUSER, passwordConfirm: SUPERUSER.password, verified: true },
-      systemContext(),
-    );
-    await app.services.settings.update({ rateLimits: { enabled: false } }, null);
-    url = await app.listen();
-    su = new PocketBase(url);
-    su.autoCancellation(false);
-    await su.collection("_superusers").authWithPassword(SUPERUSER.email, SUPERUSER.password);
-    coll = await createFilesCollection(su, (await su.collections.getOne("users")).id);
+describe("S3 storage (s3rver process)", () => {
+  let a: S3Storage;
+  let b: S3Storage;
+  beforeAll(() => {
+    a = storageWithPrefix("app-a");
+    b = storageWithPrefix("app-b/");
   });
   afterAll(async () => {
-    await app?.close();
-    await s3?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await a?.close();
+    await b?.close();
   });
 
-  it("uploads, downloads (with ranges and thumbs), replaces and deletes objects", async () => {
-    const storage = app.services.files;
-    const png = await pngOf(80, 40);
-    const rec = await su.collection(coll.name).create({
-      avatar: new File([png], "s3.png"),
-      documents: [new File(["hello s3 world"], "h.txt")],
+  it("keeps apps that share a bucket apart by key prefix", async () => {
+    await a.write("c1/r1/x.txt", Readable.from([Buffer.from("from a")]), "text/plain");
+    await b.write("c1/r1/x.txt", Readable.from([Buffer.from("from b")]), "text/plain");
+    expect(await storedKeys(a)).toEqual(["c1/r1/x.txt"]);
+    expect((await a.stat("c1/r1/x.txt"))?.contentType).toBe("text/plain");
+    await a.move("c1/r1/x.txt", "c1/r2/y.txt");
+    await a.deletePrefix("c1/r2/");
+    expect(await storedKeys(a)).toEqual([]);
+    let text = "";
+    for await (const chunk of await b.read("c1/r1/x.txt", { start: 5, end: 5 })) text += String(chunk);
+    expect(text).toBe("b");
+  });
+
+  it.each([
+    ["a small body (one PutObject)", 3 * 1024 * 1024],
+    ["a body past one part (multipart upload)", 9 * 1024 * 1024],
+  ])("leaves nothing at the key when %s fails midway", async (_label, bytes) => {
+    await expect(a.write("c1/r1/broken.bin", failingBody(bytes), "application/octet-stream")).rejects.toThrow(
+      "client went away",
+    );
+    expect(await a.stat("c1/r1/broken.bin")).toBeNull();
+    expect(await storedKeys(a)).toEqual([]);
+  });
+
+  describe("orphan sweep", () => {
+    let server: TestServer;
+    let su: PocketBase;
+    let coll: { name: string; id: string };
+    beforeAll(async () => {
+      server = await startServer("sqlite", { s3: s3() });
+      su = await server.superuserClient();
+      coll = await createFilesCollection(su, (await su.collections.getOne("users")).id);
     });
-    const fileUrl = (name: string, q = "") => `/api/files/${coll.name}/${rec.id}/${name}${q}`;
-    const res = await fetch(new URL(fileUrl(rec.avatar), url));
-    expect(res.headers.get("content-type")).toBe("image/png");
-    expect(Buffer.from(await res.arrayBuffer()).equals(png)).toBe(true);
-    const part = await raw(url, fileUrl(rec.documents[0]), { headers: { range: "bytes=6-7" } });
-    expect(part.status).toBe(206);
-    expect(part.text).toBe("s3");
-    const thumb = await fetch(new URL(fileUrl(rec.avatar, "?thumb=50x50"), url));
-    const meta = await sharp(Buffer.from(await thumb.arrayBuffer())).metadata();
-    expect([meta.width, meta.height]).toEqual([50, 50]);
-    expect(await keys(storage, `${coll.id}/${rec.id}/`)).toHaveLength(3);
+    afterAll(() => server?.close());
 
-    const updated = await su.collection(coll.name).update(rec.id, { avatar: new File([png], "new.png") });
-    expect(updated.avatar).not.toBe(rec.avatar);
-    expect(
-      await eventually(
-        async () => !(await keys(storage, `${coll.id}/${rec.id}/`)).some((k) => k.includes(rec.avatar)),
-      ),
-    ).toBe(true);
-    await su.collection(coll.name).delete(rec.id);
-    expect(await eventually(async () => (await keys(storage, `${coll.id}/${rec.id}/`)).length === 0)).toBe(
-      true,
-    );
-    expect(await keys(storage, ".tmp/")).toEqual([]);
-  });
-
-  it("streams a multi-part-sized upload (over 8 MB) through S3 multipart upload", async () => {
-    const big = Buffer.alloc(9 * 1024 * 1024, 7);
-    const rec = await su.collection(coll.name).create({ big: new File([big], "big.bin") });
-    const res = await fetch(new URL(`/api/files/${coll.name}/${rec.id}/${rec.big}`, url));
-    expect(Buffer.from(await res.arrayBuffer()).equals(big)).toBe(true);
-  });
-
-  it("sweeps unreferenced objects past the shared-storage grace period", async () => {
-    const storage = app.services.files;
-    const { Readable } = await import("node:stream");
-    const kept = await su.collection(coll.name).create({ documents: [new File(["keep"], "k.txt")] });
-    await storage.write(".tmp/leftover", Readable.from([Buffer.from("x")]), "text/plain");
-    await storage.write(
-      `${coll.id}/${kept.id}/orphan_abcdefghij.txt`,
-      Readable.from([Buffer.from("o")]),
-      "text/plain",
-    );
-    const { query } = app.services.records;
-    // Objects younger than an hour are spared on shared storage (other nodes may be uploading)...
-    const now = await sweepOrphans(storage, app.services.registry, query, new Date());
-    expect(now.removed).toEqual([]);
-    // ...and removed once they are older than that.
-    const later = await sweepOrphans(
-      storage,
-      app.services.registry,
-      query,
-      new Date(Date.now() + 2 * 3600_000),
-    );
-    expect(later.removed.sort()).toEqual(
-      [`${coll.id}/${kept.id}/orphan_abcdefghij.txt`, ".tmp/leftover"].sort(),
-    );
-    expect(await keys(storage, `${coll.id}/${kept.id}/`)).toEqual([
-      `${coll.id}/${kept.id}/${kept.documents[0]}`,
-    ]);
+    it("spares objects younger than the grace period and removes them past it", async () => {
+      const storage = server.app.services.files;
+      expect(storage.shared).toBe(true);
+      const kept = await su.collection(coll.name).create({ documents: [new File(["keep"], "k.txt")] });
+      await storage.write(".tmp/leftover", Readable.from([Buffer.from("x")]), "text/plain");
+      const orphan = `${coll.id}/${kept.id}/orphan_abcdefghij.txt`;
+      await storage.write(orphan, Readable.from([Buffer.from("o")]), "text/plain");
+      const { registry, records } = server.app.services;
+      // Objects younger than an hour are spared on shared storage (other nodes may be uploading)...
+      const now = await sweepOrphans(storage, registry, records.query, new Date());
+      expect(now.removed).toEqual([]);
+      // ...and removed once they are older than that.
+      const later = await sweepOrphans(storage, registry, records.query, new Date(Date.now() + 2 * 3600_000));
+      expect(later.removed.sort()).toEqual([orphan, ".tmp/leftover"].sort());
+      expect(await storedKeys(storage, `${coll.id}/${kept.id}/`)).toEqual([
+        `${coll.id}/${kept.id}/${kept.documents[0]}`,
+      ]);
+    });
   });
 });

@@ -1,5 +1,3 @@
-import { fileTypeFromBuffer } from "file-type";
-
 /** How many leading bytes decide a file's type (file-type reads at most this many). */
 export const SNIFF_BYTES = 4100;
 
@@ -10,6 +8,8 @@ export const OCTET_STREAM = "application/octet-stream";
  * binary formats, then a look at text for the markup types browsers would run (HTML, SVG, XML).
  */
 export async function sniffContentType(head: Uint8Array): Promise<string> {
+  // Loaded on the first upload (idle memory).
+  const { fileTypeFromBuffer } = await import("file-type");
   const binary = await fileTypeFromBuffer(head);
   // file-type calls any XML "application/xml"; SVG is XML a browser would run, so look closer.
   if (binary && binary.mime !== "application/xml") return binary.mime;

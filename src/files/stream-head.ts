@@ -10,15 +10,23 @@ export class StreamLimitError extends Error {
 
 /**
  * Passes a stream through, counting its bytes, and fails as soon as it goes past `limit`: the
- * upload stops at the limit instead of after the whole body.
+ * upload stops at the limit instead of after the whole body. `onExceeded` hears of it at once,
+ * before the failure has travelled through whatever reads the stream.
  */
-export function limitBytes(source: Readable, limit: number): { stream: Readable; bytes: () => number } {
+export function limitBytes(
+  source: Readable,
+  limit: number,
+  onExceeded?: () => void,
+): { stream: Readable; bytes: () => number } {
   let count = 0;
   async function* counted() {
     for await (const chunk of source) {
       const bytes = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array);
       count += bytes.length;
-      if (count > limit) throw new StreamLimitError(limit);
+      if (count > limit) {
+        onExceeded?.();
+        throw new StreamLimitError(limit);
+      }
       yield bytes;
     }
   }

@@ -1,6 +1,6 @@
 import { availableParallelism } from "node:os";
 import { Readable } from "node:stream";
-import sharp, { type ResizeOptions } from "sharp";
+import type { ResizeOptions } from "sharp";
 import type { FileField } from "../collections/model.js";
 import { randomId } from "../ids.js";
 import { type FileStorage, TEMP_PREFIX } from "./storage.js";
@@ -74,6 +74,8 @@ export class Thumbnails {
     await this.slot();
     try {
       const source = await this.storage.read(sourceKey);
+      // Loaded on the first thumbnail: sharp and libvips cost memory a server may never need.
+      const { default: sharp } = await import("sharp");
       const transform = sharp({ limitInputPixels: MAX_THUMB_INPUT_PIXELS, failOn: "error" }).resize(
         resizeOptions(spec),
       );

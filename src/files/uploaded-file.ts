@@ -1,7 +1,7 @@
 import { type FileStorage, fileKey } from "./storage.js";
 
 export interface UploadedFileInit {
-  /** The field the part was sent for, with its modifier (`documents+`). */
+  /** The body key the file was sent under, with its modifier (`documents+`). */
   partName: string;
   /** The stored filename (`name_abc123defg.png`). */
   name: string;

@@ -1,5 +1,5 @@
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -192,7 +192,7 @@ describe("CLI basics", () => {
       expect(r.code, r.stderr).toBe(0);
       const files = readdirSync(migrations);
       expect(files).toHaveLength(1);
-      expect(files[0]).toMatch(/^\d+_add_posts\.js$/);
+      expect(files[0]).toMatch(/^\d+_add_posts\.ts$/);
       expect(r.stdout).toContain(files[0]);
       const bad = await run(["migrate", "create", "../escape", "--migrations", migrations]);
       expect(bad.code).toBe(1);
@@ -310,7 +310,7 @@ describe.each(await storesUnderTest())("CLI against a store (%s)", (kind) => {
     const created = await run(["migrate", "create", "make_things", "--migrations", migrations]);
     expect(created.code, created.stderr).toBe(0);
     const [file] = readdirSync(migrations);
-    const name = (file as string).replace(/\.js$/, "");
+    const name = (file as string).replace(/\.ts$/, "");
     const collection = `cli_things_${kind}`;
     writeFileSync(
       join(migrations, file as string),
@@ -351,6 +351,34 @@ export async function down(app) {
     const downAgain = await run(["migrate", "down", "--migrations", migrations, ...storeArgs]);
     expect(downAgain.code).toBe(0);
     expect(downAgain.stdout).toMatch(/nothing/i);
+  });
+
+  it("serve applies pending migration files when it starts, as PocketBase does", async () => {
+    const migrations = join(dir, "boot_migrations");
+    mkdirSync(migrations, { recursive: true });
+    const collection = `cli_boot_${kind}`;
+    writeFileSync(
+      join(migrations, "1700000000_boot.ts"),
+      `import { defineMigration } from "backroom";
+export default defineMigration({
+  async up(app) {
+    await app.collections.create({ name: "${collection}", type: "base", fields: [{ name: "title", type: "text" }] });
+  },
+});
+`,
+    );
+    const server = await serve([...storeArgs, "--migrations", migrations]);
+    try {
+      expect(await collectionNames()).toContain(collection);
+      const res = await fetch(`${server.url}/api/collections/${collection}/records`);
+      // The running server knows the new collection (superuser-only rules: 403, not 404).
+      expect(res.status).not.toBe(404);
+    } finally {
+      server.child.kill("SIGTERM");
+    }
+    expect((await server.exited).code).toBe(0);
+    const status = await run(["migrate", "status", "--migrations", migrations, ...storeArgs]);
+    expect(status.stdout).toMatch(/applied\s+1700000000_boot/);
   });
 
   it("a failing migration → exit 1 with one line, and it is not marked applied", async () => {

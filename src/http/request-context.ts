@@ -27,6 +27,12 @@ function ruleHeaders(headers: FastifyRequest["headers"]): Record<string, string>
   return out;
 }
 
+function plainHeaders(headers: FastifyRequest["headers"]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(headers)) if (typeof v === "string") out[k] = v;
+  return out;
+}
+
 /** The request's context, computed once (auth is a token check plus one primary-key read). */
 export function contextOf(request: FastifyRequest, services: Services): Promise<RequestContext> {
   let ctx = contexts.get(request);
@@ -48,6 +54,8 @@ export function contextOf(request: FastifyRequest, services: Services): Promise<
         context: "default",
         requestId: String(request.id),
         ip: clientIp(request, trustedProxy),
+        url: request.url,
+        rawHeaders: plainHeaders(request.headers),
       };
     })();
     contexts.set(request, ctx);

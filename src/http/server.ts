@@ -1,12 +1,14 @@
 import { randomUUID } from "node:crypto";
 import Fastify, { type FastifyInstance, type FastifyReply, LogController } from "fastify";
+import { adminRoutes } from "../admin/admin-routes.js";
 import { notFound } from "../errors/api-error.js";
 import { UploadReceiver } from "../files/receive-upload.js";
+import { customRoutes } from "../hooks/custom-routes.js";
+import { registerCors } from "./plugins/cors.js";
 import { registerErrorHandler, toApiError } from "./plugins/error-handler.js";
 import { registerJsonBody } from "./plugins/json-body.js";
 import { registerMultipart } from "./plugins/multipart-body.js";
 import { registerRateLimits } from "./rate-limit/rate-limit-hook.js";
-import { adminPlaceholderRoutes } from "./routes/admin-placeholder.js";
 import { apiKeyRoutes } from "./routes/api-keys.js";
 import { auditRoutes } from "./routes/audit.js";
 import { authEmailChangeRoutes } from "./routes/auth-email-change.js";
@@ -58,6 +60,7 @@ export async function buildHttpServer(services: Services): Promise<FastifyInstan
     },
   });
   registerErrorHandler(app);
+  await registerCors(app, config.origins);
   registerJsonBody(app, config.jsonMaxDepth);
   await registerMultipart(app, config.bodyLimit, new UploadReceiver(services.files, services.registry));
   app.addHook("onRequest", (request, reply, done) => {
@@ -89,6 +92,8 @@ export async function buildHttpServer(services: Services): Promise<FastifyInstan
   jobRoutes(app, services);
   webhookRoutes(app, services);
   settingsRoutes(app, services);
-  adminPlaceholderRoutes(app);
+  adminRoutes(app, services);
+  // Last: the catch-all for routes that hooks add (Backroom's own, more specific routes win).
+  await customRoutes(app, services, services.hooks);
   return app;
 }

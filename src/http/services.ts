@@ -5,6 +5,7 @@ import type { CollectionRegistry } from "../collections/registry.js";
 import type { Config } from "../config/config.js";
 import type { OutboxDispatcher } from "../events/outbox-dispatcher.js";
 import type { FileStorage } from "../files/storage.js";
+import type { HookRuntime } from "../hooks/hook-runtime.js";
 import type { JobQueue } from "../jobs/job-queue.js";
 import type { RealtimeHub } from "../realtime/hub.js";
 import type { RecordService } from "../records/record-service.js";
@@ -30,4 +31,6 @@ export interface Services {
   jobs: JobQueue;
   /** Where uploaded files live (local folder or S3). */
   files: FileStorage;
+  /** The loaded hooks (none until createApp loads the hooks folder). */
+  hooks: HookRuntime;
 }

@@ -55,6 +55,11 @@ export class JobQueue {
     this.worker?.wake();
   }
 
+  /** Forgets a handler (hooks reloaded in --dev); jobs of that name wait for a new definition. */
+  undefine(name: string): void {
+    this.handlers.delete(name);
+  }
+
   /** Stores a job; with a key held by a live or succeeded job, returns that job instead. */
   async enqueue(name: string, payload: unknown, opts: EnqueueOptions = {}): Promise<Job> {
     const { attempts, backoff, delay } = checkOptions(name, opts);

@@ -8,6 +8,7 @@ import { type DataSource, type Expr, evaluate, needsData, type RuleScope } from 
 import type { Store } from "../store/store.js";
 import type { Subscription } from "./client.js";
 import { eventRowSource } from "./event-row.js";
+import type { Topic } from "./topic.js";
 
 export interface AuthorizeDeps {
   store: Store;
@@ -44,12 +45,11 @@ export async function entitled(
   // Subscribers with the same identity, topic kind and filter get the same answer: decide once.
   const plans = new Map<string, Plan>();
   for (const sub of subscriptions) {
-    const ctx = sub.client.contextFor(sub.topic);
-    const key = `${sub.topic.recordId === "*"}|${sub.topic.filterText ?? ""}|${identityKey(ctx)}`;
-    let plan = plans.get(key);
+    const { ctx, ruleKey } = sub.client.viewOf(sub);
+    let plan = plans.get(ruleKey);
     if (!plan) {
       plan = planFor(deps.query, collection, record, sub, ctx);
-      plans.set(key, plan);
+      plans.set(ruleKey, plan);
     }
     if (plan.kind === "pass") passed.push(sub);
     else if (plan.kind === "sql") {
@@ -82,19 +82,15 @@ export async function entitled(
   return passed;
 }
 
-const identityKeys = new WeakMap<RequestContext, string>();
-
-/** Everything of a subscriber's context that a rule or filter can see (contexts are stable per topic). */
-function identityKey(ctx: RequestContext): string {
-  let key = identityKeys.get(ctx);
-  if (key === undefined) {
-    const auth = ctx.auth
-      ? `${ctx.auth.collection.id}/${ctx.auth.record.id}/${String(ctx.auth.record.tokenKey ?? "")}`
-      : "-";
-    key = `${ctx.superuser}|${ctx.apiKey ? JSON.stringify(ctx.apiKey) : ""}|${auth}|${JSON.stringify(ctx.query)}|${JSON.stringify(ctx.headers)}`;
-    identityKeys.set(ctx, key);
-  }
-  return key;
+/**
+ * Subscribers with equal keys get the same answer for any event: the topic kind (list or view
+ * rule), the filter, and everything of the subscriber's context a rule or filter can see.
+ */
+export function ruleKeyOf(topic: Topic, ctx: RequestContext): string {
+  const auth = ctx.auth
+    ? `${ctx.auth.collection.id}/${ctx.auth.record.id}/${String(ctx.auth.record.tokenKey ?? "")}`
+    : "-";
+  return `${topic.recordId === "*"}|${topic.filterText}|${ctx.superuser}|${ctx.apiKey ? JSON.stringify(ctx.apiKey) : ""}|${auth}|${JSON.stringify(ctx.query)}|${JSON.stringify(ctx.headers)}`;
 }
 
 function planFor(

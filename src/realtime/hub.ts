@@ -8,9 +8,10 @@ import type { RecordQuery } from "../records/record-query.js";
 import type { Store } from "../store/store.js";
 import { entitled } from "./authorize.js";
 import { RealtimeClient, type Subscription, type Transport } from "./client.js";
+import { FlushRounds } from "./flush-rounds.js";
 import { DEFAULT_REALTIME_OPTIONS, type RealtimeOptions } from "./options.js";
 import { identityKey, type Principal, stillValid } from "./principal.js";
-import { eventData } from "./serialize-event.js";
+import { sendEach } from "./send-each.js";
 import { parseTopic } from "./topic.js";
 
 export interface HubDeps {
@@ -31,6 +32,8 @@ export interface HubDeps {
  */
 export class RealtimeHub {
   readonly options: RealtimeOptions;
+  /** Where SSE transports queue their output (one write per connection per round). */
+  readonly flushRounds: FlushRounds;
   private readonly clients = new Map<string, RealtimeClient>();
   /** Subscriptions by lower-cased collection id or name, as the topic named it. */
   private readonly byCollection = new Map<string, Set<Subscription>>();
@@ -44,6 +47,7 @@ export class RealtimeHub {
     options: Partial<RealtimeOptions> = {},
   ) {
     this.options = { ...DEFAULT_REALTIME_OPTIONS, ...options };
+    this.flushRounds = new FlushRounds(() => this.options.flushIntervalMs);
   }
 
   setLogger(log: (message: string, err: unknown) => void): void {
@@ -138,19 +142,7 @@ export class RealtimeHub {
     }
     const record = { ...entry.record, id: entry.recordId };
     const allowed = await entitled(this.deps, collection, record, candidates, this.log);
-    const cache = new Map<string, Promise<string>>();
-    for (const sub of allowed) {
-      const { client, topic } = sub;
-      // The client may have left, or changed subscriptions, while the rules were checked.
-      if (client.subscriptions.get(topic.raw) !== sub) continue;
-      try {
-        const ctx = client.contextFor(topic);
-        const data = await eventData(this.deps, collection, entry, topic, ctx, client.principal, cache);
-        if (client.subscriptions.get(topic.raw) === sub) client.transport?.send(topic.raw, data);
-      } catch (err) {
-        this.log(`realtime serialization failed for ${collection.name}`, err);
-      }
-    }
+    await sendEach(this.deps, collection, entry, allowed, this.log);
   }
 
   private candidates(collection: Collection, recordId: string): Subscription[] {

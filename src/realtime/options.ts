@@ -13,6 +13,12 @@ export interface RealtimeOptions {
   maxTopicLength: number;
   /** How often bound auth records are re-read to catch revocations the outbox did not show. */
   authSweepMs: number;
+  /**
+   * Least time between the starts of two flush rounds of SSE output (one write per connection per
+   * round; a round also waits its own length after the previous one ended): the first event after
+   * a quiet spell goes out at once, a burst's events share writes (0 = every event-loop turn).
+   */
+  flushIntervalMs: number;
 }
 
 export const DEFAULT_REALTIME_OPTIONS: RealtimeOptions = {
@@ -23,6 +29,7 @@ export const DEFAULT_REALTIME_OPTIONS: RealtimeOptions = {
   maxSubscriptions: 1000,
   maxTopicLength: 2500,
   authSweepMs: 60_000,
+  flushIntervalMs: 25,
 };
 
 const ENV: Record<keyof RealtimeOptions, string> = {
@@ -33,6 +40,7 @@ const ENV: Record<keyof RealtimeOptions, string> = {
   maxSubscriptions: "BACKROOM_REALTIME_MAX_SUBSCRIPTIONS",
   maxTopicLength: "BACKROOM_REALTIME_MAX_TOPIC_LENGTH",
   authSweepMs: "BACKROOM_REALTIME_AUTH_SWEEP_MS",
+  flushIntervalMs: "BACKROOM_REALTIME_FLUSH_MS",
 };
 
 /** Defaults, overridden by environment variables with non-negative integer values. */

@@ -16,45 +16,39 @@ export interface SerializeDeps {
 }
 
 /**
- * The JSON data of one event for one subscriber: `{"action","record"}`, the record serialized as
- * the REST API would for that caller (hidden fields out, auth emails by visibility, expand through
- * view rules, fields projection). Subscribers that would get identical bytes share one
- * serialization per event through `cache`.
+ * What decides a subscriber's event bytes apart from the record: superuser or not (hidden fields,
+ * emails), the fields projection, and for expands who asks and the @request values their view
+ * rules may read. Subscribers with equal keys share one serialization per event. Whether the
+ * subscriber is the record itself (auth records show their own email) is added per event by
+ * `isOwnRecord`.
  */
-export function eventData(
-  deps: SerializeDeps,
-  collection: Collection,
-  entry: OutboxEntry,
-  topic: Topic,
-  ctx: RequestContext,
-  principal: Principal | null,
-  cache: Map<string, Promise<string>>,
-): Promise<string> {
-  const record = entry.record as RecordValues;
-  const self =
-    collection.type === "auth" &&
-    ctx.auth?.collection.id === collection.id &&
-    ctx.auth.record.id === record.id;
-  let key = `${ctx.superuser ? 1 : 0}|${self ? 1 : 0}|${topic.fieldsText}`;
-  // What an expand shows depends on who asks and on the @request values its view rules may read.
+export function dataKeyOf(topic: Topic, ctx: RequestContext, principal: Principal | null): string {
+  let key = `${ctx.superuser ? 1 : 0}|${topic.fieldsText}`;
   if (topic.expand.size > 0)
     key += `|${topic.expandText}|${identityKey(principal)}|${JSON.stringify(topic.query)}|${JSON.stringify(topic.headers)}`;
-  let data = cache.get(key);
-  if (!data) {
-    data = serialize(deps, collection, entry, record, topic, ctx);
-    cache.set(key, data);
-  }
-  return data;
+  return key;
 }
 
-async function serialize(
+/** Whether the subscriber is signed in as the auth record the event is about. */
+export function isOwnRecord(collection: Collection, recordId: string, ctx: RequestContext): boolean {
+  return (
+    collection.type === "auth" && ctx.auth?.collection.id === collection.id && ctx.auth.record.id === recordId
+  );
+}
+
+/**
+ * The JSON data of one event for one group of subscribers: `{"action","record"}`, the record
+ * serialized as the REST API would for that caller (hidden fields out, auth emails by visibility,
+ * expand through view rules, fields projection).
+ */
+export async function serializeEvent(
   deps: SerializeDeps,
   collection: Collection,
   entry: OutboxEntry,
-  record: RecordValues,
   topic: Topic,
   ctx: RequestContext,
 ): Promise<string> {
+  const record = entry.record as RecordValues;
   const api =
     topic.expand.size > 0
       ? (await serializeWithExpand(deps, collection, [record], topic.expand, ctx))[0]

@@ -1,5 +1,6 @@
 import type { WebSocket } from "ws";
 import type { Transport } from "./client.js";
+import type { EventFrame } from "./event-frame.js";
 
 /**
  * Realtime over WebSocket: the same topics, options and event data as SSE, as JSON text frames
@@ -17,9 +18,8 @@ export class WsTransport implements Transport {
     this.write(JSON.stringify({ type: "connect", clientId }));
   }
 
-  send(topic: string, data: string): void {
-    // `data` is JSON already: splice it in rather than parse and re-serialize per subscriber.
-    this.write(`{"type":"event","topic":${JSON.stringify(topic)},"data":${data}}`);
+  send(frame: EventFrame): void {
+    this.write(frame.ws);
   }
 
   /** A reply to a client frame: `{"type":"subscribed",…}` or `{"type":"error",…}`. */

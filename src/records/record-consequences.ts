@@ -2,6 +2,7 @@ import { type Actor, writeAudit } from "../audit/audit-entry.js";
 import { API_KEYS_ACTOR } from "../auth/api-keys/principal.js";
 import type { Collection } from "../collections/model.js";
 import { appendOutbox, type RecordAction } from "../events/outbox.js";
+import type { DialectName } from "../store/sql-fragments.js";
 import type { Db } from "../store/store.js";
 import type { RequestContext } from "./request-context.js";
 import type { RecordValues } from "./row-mapping.js";
@@ -27,24 +28,33 @@ export async function recordWritten(
     changed?: Iterable<string>;
     ctx: RequestContext;
   },
+  dialect?: DialectName,
 ): Promise<void> {
   const { collection, action, record, previous, ctx } = change;
-  await writeAudit(tx, {
-    action: `record.${action}`,
-    collectionId: collection.id,
-    collectionName: collection.name,
-    recordId: record.id,
-    actor: actorOf(ctx),
-    ...(change.changed ? { changes: [...change.changed] } : {}),
-    requestId: ctx.requestId,
-    ip: ctx.ip,
-  });
-  await appendOutbox(tx, {
-    collectionId: collection.id,
-    collectionName: collection.name,
-    recordId: record.id,
-    action,
-    record,
-    ...(previous ? { previous } : {}),
-  });
+  await writeAudit(
+    tx,
+    {
+      action: `record.${action}`,
+      collectionId: collection.id,
+      collectionName: collection.name,
+      recordId: record.id,
+      actor: actorOf(ctx),
+      ...(change.changed ? { changes: [...change.changed] } : {}),
+      requestId: ctx.requestId,
+      ip: ctx.ip,
+    },
+    dialect,
+  );
+  await appendOutbox(
+    tx,
+    {
+      collectionId: collection.id,
+      collectionName: collection.name,
+      recordId: record.id,
+      action,
+      record,
+      ...(previous ? { previous } : {}),
+    },
+    dialect,
+  );
 }

@@ -1,8 +1,11 @@
 import type { Collection } from "../collections/model.js";
 import type { CollectionRegistry } from "../collections/registry.js";
 import { notFound } from "../errors/api-error.js";
+import type { HookRuntime } from "../hooks/hook-runtime.js";
+import { HookReply, requestEvent } from "../hooks/request-event.js";
 import type { Db, Store } from "../store/store.js";
 import { accessFor } from "./access.js";
+import { transactionWithAfterCommit } from "./after-commit.js";
 import { parseExpand, serializeWithExpand } from "./expand.js";
 import { parseFields, project } from "./fields-projection.js";
 import { parseListParams } from "./list-params.js";
@@ -31,14 +34,39 @@ export class RecordService {
     this.writer = new RecordWriter(store, registry, this.query);
   }
 
+  private hookRuntime: HookRuntime | undefined;
+
+  /** The loaded hooks: request-level ones run here, model-level ones in the writer. */
+  set hooks(runtime: HookRuntime | undefined) {
+    this.hookRuntime = runtime;
+    this.writer.hooks = runtime;
+  }
+
+  get hooks(): HookRuntime | undefined {
+    return this.hookRuntime;
+  }
+
   collection(idOrName: string): Collection {
     const c = this.registry.get(idOrName);
     if (!c) throw notFound("Missing collection context.");
     return c;
   }
 
-  async list(idOrName: string, ctx: RequestContext): Promise<ListResult> {
+  async list(idOrName: string, ctx: RequestContext): Promise<ListResult | HookReply> {
     const collection = this.collection(idOrName);
+    const hooks = this.hookRuntime;
+    if (hooks?.has("recordsListRequest", collection)) {
+      const e = requestEvent(hooks, collection, ctx, {});
+      const listEvent = { ...e.event, result: null as ListResult | null };
+      await hooks.run("recordsListRequest", collection, listEvent, async () => {
+        listEvent.result = await this.listPage(collection, ctx);
+      });
+      return e.reply() ?? listEvent.result ?? HookReply.empty();
+    }
+    return this.listPage(collection, ctx);
+  }
+
+  private async listPage(collection: Collection, ctx: RequestContext): Promise<ListResult> {
     const params = parseListParams(ctx.query);
     const access = accessFor(collection, "list", ctx);
     const scope = this.query.scope(collection, requestInfo(ctx));
@@ -71,6 +99,18 @@ export class RecordService {
 
   async view(idOrName: string, id: string, ctx: RequestContext): Promise<unknown> {
     const collection = this.collection(idOrName);
+    const hooks = this.hookRuntime;
+    if (hooks?.has("recordViewRequest", collection)) {
+      const e = requestEvent(hooks, collection, ctx, {});
+      await hooks.run("recordViewRequest", collection, e.event, async () => {
+        e.event.record = (await this.viewRecord(collection, id, ctx)) as Record<string, unknown>;
+      });
+      return e.result();
+    }
+    return this.viewRecord(collection, id, ctx);
+  }
+
+  private async viewRecord(collection: Collection, id: string, ctx: RequestContext): Promise<unknown> {
     const access = accessFor(collection, "view", ctx);
     const where =
       access.kind === "filter"
@@ -88,6 +128,15 @@ export class RecordService {
     opts: WriteOptions = {},
   ): Promise<unknown> {
     const collection = this.collection(idOrName);
+    const hooks = this.hookRuntime;
+    if (hooks?.has("recordCreateRequest", collection)) {
+      const e = requestEvent(hooks, collection, ctx, body, opts.db);
+      await hooks.run("recordCreateRequest", collection, e.event, async () => {
+        const record = await this.writer.create(collection, e.event.body, ctx, opts);
+        e.event.record = (await this.present(collection, record, ctx, opts.db)) as Record<string, unknown>;
+      });
+      return e.result();
+    }
     const record = await this.writer.create(collection, body, ctx, opts);
     return this.present(collection, record, ctx, opts.db);
   }
@@ -100,18 +149,40 @@ export class RecordService {
     opts: WriteOptions = {},
   ): Promise<unknown> {
     const collection = this.collection(idOrName);
+    const hooks = this.hookRuntime;
+    if (hooks?.has("recordUpdateRequest", collection)) {
+      const e = requestEvent(hooks, collection, ctx, body, opts.db);
+      e.event.record = (await this.query.findOne(collection, id, undefined, opts.db)) ?? null;
+      await hooks.run("recordUpdateRequest", collection, e.event, async () => {
+        const record = await this.writer.update(collection, id, e.event.body, ctx, opts);
+        e.event.record = (await this.present(collection, record, ctx, opts.db)) as Record<string, unknown>;
+      });
+      return e.result();
+    }
     const record = await this.writer.update(collection, id, body, ctx, opts);
     return this.present(collection, record, ctx, opts.db);
   }
 
-  async delete(idOrName: string, id: string, ctx: RequestContext, db?: Db): Promise<void> {
-    await this.writer.delete(this.collection(idOrName), id, ctx, db);
+  /** Deletes a record; a hook's `e.json()` reply comes back instead of nothing. */
+  async delete(idOrName: string, id: string, ctx: RequestContext, db?: Db): Promise<HookReply | undefined> {
+    const collection = this.collection(idOrName);
+    const hooks = this.hookRuntime;
+    if (hooks?.has("recordDeleteRequest", collection)) {
+      const e = requestEvent(hooks, collection, ctx, {}, db);
+      e.event.record = (await this.query.findOne(collection, id, undefined, db)) ?? null;
+      await hooks.run("recordDeleteRequest", collection, e.event, () =>
+        this.writer.delete(collection, id, ctx, db),
+      );
+      return e.reply();
+    }
+    await this.writer.delete(collection, id, ctx, db);
+    return undefined;
   }
 
   /** Deletes every record (with cascades, audit and events) in one transaction. */
   async truncate(idOrName: string, ctx: RequestContext): Promise<void> {
     const collection = this.collection(idOrName);
-    await this.store.transaction(async (tx) => {
+    await transactionWithAfterCommit(this.store, async (tx) => {
       for (;;) {
         const scope = this.query.scope(collection, requestInfo(ctx));
         const batch = await this.query.list(collection, {
@@ -128,8 +199,9 @@ export class RecordService {
     });
   }
 
+  /** One transaction for several writes (batch); after-commit hooks wait for its outcome. */
   transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T> {
-    return this.store.transaction(fn);
+    return transactionWithAfterCommit(this.store, fn);
   }
 
   /** One record with the `expand` and `fields` the request asked for. */

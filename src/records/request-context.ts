@@ -24,6 +24,10 @@ export interface RequestContext {
   ip: string;
   /** Set when an API key signs the request: superuser rights, narrowed to its scopes by accessFor. */
   apiKey?: ApiKeyPrincipal;
+  /** Path and query of the HTTP request (for hooks). */
+  url?: string;
+  /** The HTTP headers with lower-case names, as sent (for hooks; rules read `headers`). */
+  rawHeaders?: Record<string, string>;
 }
 
 const authInfos = new WeakMap<AuthState, RequestInfo["auth"]>();

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
+import type { ConfigInput } from "../config/config.js";
 
 export interface S3TestServer {
   endpoint: string;
@@ -53,6 +54,20 @@ export async function startS3Server(bucket = "backroom-test"): Promise<S3TestSer
     bucket,
     ...CREDENTIALS,
     close: () => stopChild(child).finally(() => rmSync(dir, { recursive: true, force: true })),
+  };
+}
+
+/**
+ * The config that puts a server's files in this S3 server's bucket, under a prefix of their own
+ * (several servers of one suite share the bucket). Credentials go by environment, as in production.
+ */
+export function s3Config(
+  s3: Pick<S3TestServer, "endpoint" | "bucket" | "accessKeyId" | "secretAccessKey">,
+  prefix: string,
+): { input: ConfigInput; env: Record<string, string> } {
+  return {
+    input: { s3Bucket: s3.bucket, s3Endpoint: s3.endpoint, s3ForcePathStyle: true, s3Prefix: prefix },
+    env: { BACKROOM_S3_ACCESS_KEY: s3.accessKeyId, BACKROOM_S3_SECRET: s3.secretAccessKey },
   };
 }
 

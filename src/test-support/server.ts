@@ -6,6 +6,7 @@ import PocketBase from "pocketbase";
 import { type App, createApp } from "../app.js";
 import { loadConfig } from "../config/config.js";
 import { systemContext } from "../records/request-context.js";
+import { type S3TestServer, s3Config } from "./s3-server.js";
 
 export type StoreKind = "sqlite" | "postgres";
 
@@ -57,6 +58,16 @@ export interface ServerOptions {
   /** Rate-limit counters in this Redis (and under this key prefix) instead of memory. */
   redis?: string;
   redisKeyPrefix?: string;
+  /** Start as a fresh install: no superuser, so `app.setupLink()` holds the first-run link. */
+  noSuperuser?: boolean;
+  /** CORS origins, comma-separated (default "*"). */
+  origins?: string;
+  /** A hooks folder to load (default: none). */
+  hooks?: string;
+  hookTimeoutMs?: number;
+  dev?: boolean;
+  /** Files in this S3 server's bucket (under a prefix of the server's own) instead of the data folder. */
+  s3?: S3TestServer;
 }
 
 /**
@@ -75,20 +86,29 @@ export async function startServer(kind: StoreKind, extra: ServerOptions = {}): P
       ...(extra.bodyLimit ? { bodyLimit: extra.bodyLimit } : {}),
       ...(extra.redis ? { redis: extra.redis } : {}),
       ...(extra.redisKeyPrefix ? { redisKeyPrefix: extra.redisKeyPrefix } : {}),
+      // No hooks unless a suite brings its own folder (never a stray ./backroom_hooks).
+      hooks: extra.hooks ?? join(dir, "no-hooks"),
+      ...(extra.origins ? { origins: extra.origins } : {}),
+      ...(extra.hookTimeoutMs ? { hookTimeoutMs: extra.hookTimeoutMs } : {}),
+      ...(extra.dev ? { dev: true } : {}),
+      // Dev mode writes migration files: into the test's folder, never the checkout.
+      migrations: join(dir, "migrations"),
+      ...(extra.s3 ? s3Config(extra.s3, schema).input : {}),
     },
-    {},
+    extra.s3 ? s3Config(extra.s3, schema).env : {},
   );
   const app = await createApp(config);
-  await app.services.records.create(
-    "_superusers",
-    {
-      email: SUPERUSER.email,
-      password: SUPERUSER.password,
-      passwordConfirm: SUPERUSER.password,
-      verified: true,
-    },
-    systemContext(),
-  );
+  if (!extra.noSuperuser)
+    await app.services.records.create(
+      "_superusers",
+      {
+        email: SUPERUSER.email,
+        password: SUPERUSER.password,
+        passwordConfirm: SUPERUSER.password,
+        verified: true,
+      },
+      systemContext(),
+    );
   if (!extra.rateLimits) await app.services.settings.update({ rateLimits: { enabled: false } }, null);
   const url = await app.listen();
   return {

@@ -1,4 +1,4 @@
-import { createRemoteJWKSet, customFetch, type JWTPayload, jwtVerify } from "jose";
+import type { createRemoteJWKSet, JWTPayload } from "jose";
 import { OAuth2Failure } from "./oauth2-failure.js";
 import { boundedFetch, httpUrl, OUTBOUND_TIMEOUT_MS } from "./outbound-fetch.js";
 
@@ -22,15 +22,16 @@ const MAX_KEY_SETS = 50;
 const keySets = new Map<string, ReturnType<typeof createRemoteJWKSet>>();
 
 /** One remote key set per URL, so jose's own caching (and cooldown) works across sign-ins. */
-function keySet(url: string): ReturnType<typeof createRemoteJWKSet> {
+async function keySet(url: string): Promise<ReturnType<typeof createRemoteJWKSet>> {
   let set = keySets.get(url);
   if (!set) {
+    const { createRemoteJWKSet, customFetch } = await import("jose");
     if (keySets.size >= MAX_KEY_SETS) keySets.clear();
     set = createRemoteJWKSet(httpUrl(url), {
       timeoutDuration: OUTBOUND_TIMEOUT_MS,
       cacheMaxAge: 10 * 60_000,
       // Size cap, http(s) only, no redirects: the same limits as every other provider call.
-      [customFetch]: (u, init) =>
+      [customFetch]: (u: string, init: { headers: Headers; signal: AbortSignal }) =>
         boundedFetch(u, { headers: Object.fromEntries(init.headers), signal: init.signal }),
     });
     keySets.set(url, set);
@@ -43,8 +44,9 @@ export async function verifyIdToken(idToken: string, check: IdTokenCheck): Promi
   if (check.issuers.length === 0 || check.clientId === "")
     throw new OAuth2Failure("ID token cannot be checked: issuer or client id unknown");
   let payload: JWTPayload;
+  const { jwtVerify } = await import("jose");
   try {
-    ({ payload } = await jwtVerify(idToken, keySet(check.jwksURL), {
+    ({ payload } = await jwtVerify(idToken, await keySet(check.jwksURL), {
       algorithms: ALGORITHMS,
       issuer: check.issuers,
       audience: check.clientId,

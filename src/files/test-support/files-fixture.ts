@@ -1,7 +1,6 @@
-import { existsSync, readdirSync } from "node:fs";
-import { join } from "node:path";
 import type PocketBase from "pocketbase";
 import { uniqueName } from "../../test-support/api.js";
+import type { FileStorage } from "../storage.js";
 
 export const THUMBS = ["50x50", "20x0", "0x20", "30x30t", "30x30b", "40x40f"];
 
@@ -35,27 +34,20 @@ export async function createFilesCollection(
   return { name, id: created.id };
 }
 
-/** Every file under a local storage folder, as storage keys. */
-export function storedKeys(storageDir: string, prefix = ""): string[] {
-  const root = join(storageDir, prefix);
-  if (!existsSync(root)) return [];
+/** Every stored key under a folder prefix (`c/r/`, `.tmp/`), sorted: works on local and S3 storage. */
+export async function storedKeys(storage: FileStorage, prefix = ""): Promise<string[]> {
   const out: string[] = [];
-  const walk = (dir: string, rel: string) => {
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      const path = join(dir, entry.name);
-      const key = rel ? `${rel}/${entry.name}` : entry.name;
-      if (entry.isDirectory()) walk(path, key);
-      else out.push(prefix ? `${prefix}/${key}` : key);
-    }
-  };
-  walk(root, "");
+  for await (const object of storage.list(prefix)) out.push(object.key);
   return out.sort();
 }
 
-/** Polls until check passes (after-commit work is asynchronous) or the time is up. */
+/**
+ * Polls until check passes (after-commit work is asynchronous) or the time is up. The limit is
+ * generous because a loaded CI machine can be slow; a passing check returns at once.
+ */
 export async function eventually(
   check: () => boolean | Promise<boolean>,
-  timeoutMs = 5000,
+  timeoutMs = 15_000,
 ): Promise<boolean> {
   const until = Date.now() + timeoutMs;
   for (;;) {

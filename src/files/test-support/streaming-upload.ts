@@ -1,94 +1,159 @@
-import { request } from "node:http";
+import { connect, type Socket } from "node:net";
 
 export interface StreamedUpload {
   /** The status the server answered with, if it answered before the connection ended. */
   status?: number;
-  /** Body bytes written before the server answered or cut the connection. */
+  /** The answer's body, parsed as JSON when it is. */
+  body?: unknown;
+  /** Body bytes written before the client stopped or the connection ended. */
   sent: number;
-  /** Set when the connection failed (cut by the server, or destroyed by `abortAfter`). */
+  /** Set when the connection failed (reset by the server, or destroyed by `abortAfter`). */
   error?: string;
+  /** Whether the server closed the connection while the client was still writing. */
+  cutByServer: boolean;
 }
 
+/** The one chunk every write reuses: the client never holds more of the file than this. */
 const CHUNK = Buffer.alloc(64 * 1024, 0x61);
 
-/**
- * Sends a multipart body with one file part of `fileBytes` bytes, generated on the fly (never held
- * in memory), and stops writing as soon as the server answers or the connection ends. With
- * `abortAfter`, the client itself disconnects after that many bytes, once `beforeAbort` resolves.
- */
-export function streamUpload(opts: {
+export interface StreamUploadOptions {
   url: string;
   field: string;
   fileBytes: number;
+  /** Announce the body's whole length up front (Content-Length); else it goes chunked. */
+  declareLength?: boolean;
+  /** Go on writing after the server has answered, as a hostile client would. */
+  ignoreAnswer?: boolean;
+  /** Disconnect after this many body bytes (once `beforeAbort` resolves). */
   abortAfter?: number;
   beforeAbort?: () => Promise<unknown>;
   token?: string;
-}): Promise<StreamedUpload> {
+}
+
+/**
+ * Sends a multipart body with one file part of `fileBytes` bytes over a plain socket, the bytes
+ * made on the fly (never held in memory). HTTP is written by hand so nothing in between decides
+ * when to stop: a polite client stops writing as soon as the answer is in, an `ignoreAnswer` one
+ * only when the server cuts the connection.
+ */
+export function streamUpload(opts: StreamUploadOptions): Promise<StreamedUpload> {
+  const url = new URL(opts.url);
   const boundary = `----backroom${Date.now()}`;
   const head = Buffer.from(
     `--${boundary}\r\nContent-Disposition: form-data; name="${opts.field}"; filename="big.bin"\r\n` +
       "Content-Type: application/octet-stream\r\n\r\n",
   );
   const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
+  const requestHead = [
+    `POST ${url.pathname}${url.search} HTTP/1.1`,
+    `Host: ${url.host}`,
+    `Content-Type: multipart/form-data; boundary=${boundary}`,
+    opts.declareLength
+      ? `Content-Length: ${head.length + opts.fileBytes + tail.length}`
+      : "Transfer-Encoding: chunked",
+    ...(opts.token ? [`Authorization: ${opts.token}`] : []),
+    "",
+    "",
+  ].join("\r\n");
+
   return new Promise((resolve) => {
-    const result: StreamedUpload = { sent: 0 };
-    let finished = false;
-    const finish = () => {
-      if (finished) return;
-      finished = true;
+    const result: StreamedUpload = { sent: 0, cutByServer: false };
+    const socket = connect(Number(url.port), url.hostname);
+    const answer = readAnswer(socket, (status, body) => {
+      result.status = status;
+      result.body = body;
+      if (!opts.ignoreAnswer) socket.destroy();
+    });
+    let writing = true;
+    socket.on("error", (err) => {
+      result.error ??= err.message;
+    });
+    socket.on("close", () => {
+      if (
+        writing &&
+        result.error !== "aborted by client" &&
+        (opts.ignoreAnswer || result.status === undefined)
+      )
+        result.cutByServer = true;
+      answer.flush();
       resolve(result);
-    };
-    const req = request(opts.url, {
-      method: "POST",
-      headers: {
-        "content-type": `multipart/form-data; boundary=${boundary}`,
-        ...(opts.token ? { authorization: opts.token } : {}),
-      },
     });
-    req.on("response", (res) => {
-      result.status = res.statusCode;
-      res.resume();
-      res.on("end", finish);
-      res.on("error", finish);
-    });
-    req.on("error", (err) => {
-      result.error = err.message;
-      finish();
-    });
-    const write = (bytes: Buffer) =>
+
+    const send = (bytes: Buffer) =>
       new Promise<boolean>((ok) => {
-        if (req.destroyed || result.status !== undefined) return ok(false);
-        result.sent += bytes.length;
-        if (req.write(bytes)) ok(true);
-        else {
-          const onDrain = () => {
-            req.off("close", onClose);
-            ok(true);
-          };
-          const onClose = () => {
-            req.off("drain", onDrain);
-            ok(false);
-          };
-          req.once("drain", onDrain);
-          req.once("close", onClose);
-        }
+        if (socket.destroyed) return ok(false);
+        if (socket.write(bytes)) return ok(true);
+        const onDrain = () => {
+          socket.off("close", onClose);
+          ok(true);
+        };
+        const onClose = () => {
+          socket.off("drain", onDrain);
+          ok(false);
+        };
+        socket.once("drain", onDrain);
+        socket.once("close", onClose);
       });
-    (async () => {
-      if (!(await write(head))) return;
+    // Body bytes, framed as chunks when the length is not declared.
+    const body = async (bytes: Buffer) => {
+      const framed = opts.declareLength
+        ? await send(bytes)
+        : (await send(Buffer.from(`${bytes.length.toString(16)}\r\n`))) &&
+          (await send(bytes)) &&
+          (await send(Buffer.from("\r\n")));
+      if (framed) result.sent += bytes.length;
+      return framed;
+    };
+
+    const writer = async () => {
+      if (!(await send(Buffer.from(requestHead))) || !(await body(head))) return;
       let left = opts.fileBytes;
       while (left > 0) {
         if (opts.abortAfter !== undefined && result.sent >= opts.abortAfter) {
           await opts.beforeAbort?.();
           result.error = "aborted by client";
-          req.destroy();
-          finish();
+          socket.destroy();
           return;
         }
         const piece = left >= CHUNK.length ? CHUNK : CHUNK.subarray(0, left);
-        if (!(await write(piece))) return;
+        if (!(await body(piece))) return;
         left -= piece.length;
       }
-      if (await write(tail)) req.end();
-    })().catch(() => finish());
+      if (!(await body(tail))) return;
+      if (!opts.declareLength) await send(Buffer.from("0\r\n\r\n"));
+    };
+    writer().finally(() => {
+      writing = false;
+    });
   });
+}
+
+/**
+ * Collects the server's answer (status line, headers, a Content-Length body) as it arrives and
+ * reports it once complete; `flush` reports what came if the connection ends first.
+ */
+function readAnswer(socket: Socket, onAnswer: (status: number, body: unknown) => void): { flush(): void } {
+  let received = Buffer.alloc(0);
+  let reported = false;
+  const report = (force: boolean) => {
+    if (reported) return;
+    const end = received.indexOf("\r\n\r\n");
+    if (end < 0) return;
+    const headers = received.subarray(0, end).toString("latin1");
+    const status = Number(/^HTTP\/1\.[01] (\d{3})/.exec(headers)?.[1]);
+    const length = Number(/^content-length:\s*(\d+)/im.exec(headers)?.[1] ?? 0);
+    const text = received.subarray(end + 4, end + 4 + length).toString("utf8");
+    if (!force && Buffer.byteLength(text) < length) return;
+    reported = true;
+    let body: unknown = text;
+    try {
+      body = JSON.parse(text);
+    } catch {}
+    onAnswer(status, body);
+  };
+  socket.on("data", (data: Buffer) => {
+    if (received.length < 64 * 1024) received = Buffer.concat([received, data]);
+    report(false);
+  });
+  return { flush: () => report(true) };
 }

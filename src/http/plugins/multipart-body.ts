@@ -1,9 +1,9 @@
+import type { IncomingMessage } from "node:http";
 import multipart, { type MultipartFile } from "@fastify/multipart";
 import type { FastifyInstance, FastifyRequest } from "fastify";
-import { fileMaxSize } from "../../collections/fields/file.js";
-import type { FileField } from "../../collections/model.js";
-import { badRequest, issue } from "../../errors/api-error.js";
-import { fileFieldName, type UploadReceiver } from "../../files/receive-upload.js";
+import { badRequest } from "../../errors/api-error.js";
+import type { FilePartPolicy } from "../../files/file-parts.js";
+import type { UploadReceiver } from "../../files/receive-upload.js";
 import type { UploadedFile } from "../../files/uploaded-file.js";
 import { checkJsonShape } from "./json-body.js";
 
@@ -25,8 +25,10 @@ declare module "fastify" {
 
 /** Uploads of each request still waiting to be placed under a record. */
 const pendingUploads = new WeakMap<FastifyRequest, UploadedFile[]>();
-/** Requests whose body was refused mid-stream: their connection is closed, not drained. */
+/** Requests whose body was refused midway: the rest of it is not read (see lingerThenClose). */
 const cutOff = new WeakSet<FastifyRequest>();
+/** How much of a refused body is still read, and for how long, after the answer (see lingerThenClose). */
+export const REFUSED_BODY_LINGER = { bytes: 16 * 1024 * 1024, ms: 2000 };
 
 export async function registerMultipart(
   app: FastifyInstance,
@@ -43,13 +45,9 @@ export async function registerMultipart(
     pendingUploads.delete(request);
     await Promise.all(pending.map((u) => u.discardPending().catch(() => {})));
   };
-  app.addHook("onSend", async (request, reply) => {
-    if (cutOff.has(request)) reply.header("connection", "close");
-  });
   app.addHook("onResponse", async (request) => {
     await discardPending(request);
-    // The rest of an over-limit body is never read: close the connection instead of draining it.
-    if (cutOff.has(request)) request.raw.destroy();
+    if (cutOff.has(request)) lingerThenClose(request.raw);
   });
   app.addHook("onRequestAbort", discardPending);
 }
@@ -57,11 +55,15 @@ export async function registerMultipart(
 /**
  * Reads a JSON or multipart body in PocketBase's conventions: multipart fields are strings
  * (repeated names become lists) and `@jsonPayload` holds JSON merged over them. File parts are
- * accepted on routes that name a collection (records create/update) when named after one of its
- * file fields (`avatar`, `documents+`); they are streamed to storage and appear in the body as
- * UploadedFile values. Elsewhere they are refused.
+ * accepted as `fileParts` says (by default: on routes that name a collection, records create/update,
+ * when named after one of its file fields, `avatar`, `documents+`); they are streamed to storage
+ * and appear in the body as UploadedFile values. Elsewhere they are refused.
  */
-export async function readBody(request: FastifyRequest, maxDepth: number): Promise<ParsedBody> {
+export async function readBody(
+  request: FastifyRequest,
+  maxDepth: number,
+  fileParts?: FilePartPolicy | null,
+): Promise<ParsedBody> {
   if (!request.isMultipart()) {
     const body = request.body;
     if (body === undefined || body === null) return { body: {}, formKeys: new Set() };
@@ -69,14 +71,27 @@ export async function readBody(request: FastifyRequest, maxDepth: number): Promi
       throw badRequest("The request body must be a JSON object.");
     return { body: body as Record<string, unknown>, formKeys: new Set() };
   }
-  const body: Record<string, unknown> = Object.create(null);
-  const formKeys = new Set<string>();
-  const files = fileFieldsOf(request);
+  const files = fileParts === undefined ? collectionParts(request) : fileParts;
   const uploaded: UploadedFile[] = [];
   pendingUploads.set(request, uploaded);
-  const largest = files ? Math.max(...[...files.values()].map(fileMaxSize)) : 0;
-  // The plugin's own per-file cap sits above every field's limit, so the field's check speaks first.
-  for await (const part of request.parts(files ? { limits: { fileSize: largest + 1 } } : {})) {
+  try {
+    return await readParts(request, maxDepth, files, uploaded);
+  } catch (err) {
+    stopReading(request);
+    throw err;
+  }
+}
+
+async function readParts(
+  request: FastifyRequest,
+  maxDepth: number,
+  files: FilePartPolicy | null,
+  uploaded: UploadedFile[],
+): Promise<ParsedBody> {
+  const body: Record<string, unknown> = Object.create(null);
+  const formKeys = new Set<string>();
+  // The plugin's own per-file cap sits above every part's limit, so the part's own check speaks first.
+  for await (const part of request.parts(files ? { limits: { fileSize: files.largest + 1 } } : {})) {
     if (part.type === "file") {
       const upload = await receiveFile(request, files, part, uploaded);
       const existing = body[part.fieldname];
@@ -114,41 +129,55 @@ function toList(value: unknown): unknown[] {
   return Array.isArray(value) ? value : [value];
 }
 
-function fileFieldsOf(request: FastifyRequest): Map<string, FileField> | null {
+/** The file parts of a records create/update body: the file fields of the collection the route names. */
+function collectionParts(request: FastifyRequest): FilePartPolicy | null {
   const receiver = request.server.uploadReceiver;
   const params = request.params as { collection?: unknown } | undefined;
   if (!receiver || typeof params?.collection !== "string") return null;
-  return receiver.fileFields(params.collection);
+  return receiver.forCollection(params.collection);
 }
 
-/** Streams one file part to storage, refusing parts for unknown fields and more files than allowed. */
+/** Streams one file part to storage, or refuses it. */
 async function receiveFile(
   request: FastifyRequest,
-  files: Map<string, FileField> | null,
+  files: FilePartPolicy | null,
   part: MultipartFile,
   uploaded: UploadedFile[],
 ): Promise<UploadedFile> {
   const receiver = request.server.uploadReceiver;
-  const field = files?.get(fileFieldName(part.fieldname));
-  if (!receiver || !field) {
-    cutOff.add(request);
-    throw badRequest(`"${part.fieldname.slice(0, 100)}" is not a file field of this collection.`);
-  }
-  const count = uploaded.filter((u) => fileFieldName(u.partName) === field.name).length;
-  if (count >= field.maxSelect) {
-    cutOff.add(request);
-    throw badRequest("Failed to upload the file.", {
-      [field.name]: issue("validation_too_many_files", `The maximum allowed files is ${field.maxSelect}.`, {
-        maxSelect: field.maxSelect,
-      }),
+  if (!receiver || !files) throw badRequest(`"${part.fieldname.slice(0, 100)}" is not a file field.`);
+  const target = files.target(part.fieldname, uploaded);
+  const upload = await receiver.receive(target, part.filename, part.file, () => stopReading(request));
+  uploaded.push(upload);
+  return upload;
+}
+
+/** A refused body is read no further: the parser lets go of the request, which stays paused. */
+function stopReading(request: FastifyRequest): void {
+  cutOff.add(request);
+  request.raw.unpipe();
+  request.raw.pause();
+}
+
+/**
+ * After the answer to a refused body: reads on (dropping the bytes) for a moment, then closes.
+ * Closing at once, with the client's bytes still unread, makes the kernel reset the connection,
+ * and a reset can destroy the answer before the client has read it. Reading is bounded, so the
+ * rest of a huge body is never taken; a client that ends its (small) body in time keeps its
+ * connection.
+ */
+function lingerThenClose(req: IncomingMessage): void {
+  const socket = req.socket;
+  if (!req.complete) {
+    let read = 0;
+    const close = () => socket.destroy();
+    const timer = setTimeout(close, REFUSED_BODY_LINGER.ms).unref();
+    req.on("data", (chunk: Buffer) => {
+      read += chunk.length;
+      if (read > REFUSED_BODY_LINGER.bytes) close();
     });
+    req.once("end", () => clearTimeout(timer));
+    socket.once("close", () => clearTimeout(timer));
   }
-  try {
-    const upload = await receiver.receive(field, part.fieldname, part.filename, part.file);
-    uploaded.push(upload);
-    return upload;
-  } catch (err) {
-    cutOff.add(request);
-    throw err;
-  }
+  req.resume();
 }

@@ -1,5 +1,10 @@
 import type { FastifyInstance } from "fastify";
-import { ApiError, badRequest } from "../../errors/api-error.js";
+import type { Collection } from "../../collections/model.js";
+import { type ApiError, badRequest, issue } from "../../errors/api-error.js";
+import { batchFilePart, fileFieldName } from "../../files/file-parts.js";
+import { discardUploads } from "../../files/place-uploads.js";
+import { UploadedFile } from "../../files/uploaded-file.js";
+import { HookReply } from "../../hooks/request-event.js";
 import type { RecordService } from "../../records/record-service.js";
 import type { RequestContext } from "../../records/request-context.js";
 import type { Db } from "../../store/store.js";
@@ -12,11 +17,15 @@ import type { Services } from "../services.js";
 import { objectBody } from "./records.js";
 
 export const MAX_BATCH_REQUESTS = 50;
+/** Files one batch may carry, over all its sub-requests. */
+export const MAX_BATCH_FILES = 100;
 
 interface SubRequest {
   method: string;
   url: string;
   body: Record<string, unknown>;
+  /** Uploads sent as `requests.N.<key>` parts, by body key (`avatar`, `documents+`). */
+  files: Map<string, UploadedFile[]>;
 }
 
 const RECORD_URL = /^\/api\/collections\/([^/?#]+)\/records(?:\/([^/?#]+))?(?:\?(.*))?$/;
@@ -46,8 +55,65 @@ function parseRequests(body: Record<string, unknown>): SubRequest[] {
         },
       });
     }
-    return { method: r.method.toUpperCase(), url: r.url, body: objectBody(r.body) };
+    return { method: r.method.toUpperCase(), url: r.url, body: objectBody(r.body), files: new Map() };
   });
+}
+
+/** A sub-response: a hook's own reply (`e.json()`) as it chose it, else the record with 200. */
+function response(result: unknown): { status: number; body: unknown } {
+  return result instanceof HookReply
+    ? { status: result.status, body: result.body ?? null }
+    : { status: 200, body: result };
+}
+
+/** The batch's error for a failed sub-request, PocketBase's shape with the sub-request's own error inside. */
+function requestError(index: number, failure: ApiError): ApiError {
+  return badRequest("Batch transaction failed.", {
+    requests: {
+      [String(index)]: {
+        code: "batch_request_failed",
+        message: "Batch request failed.",
+        response: failure.toJSON(),
+      },
+    },
+  });
+}
+
+/** Hands each `requests.N.<key>` upload to sub-request N; all of them are returned (for cleanup). */
+function attachUploads(body: Record<string, unknown>, requests: SubRequest[]): UploadedFile[] {
+  const all: UploadedFile[] = [];
+  for (const [name, value] of Object.entries(body)) {
+    const part = batchFilePart(name);
+    const uploads = (Array.isArray(value) ? value : [value]).filter((v) => v instanceof UploadedFile);
+    if (!part || uploads.length === 0) continue;
+    all.push(...uploads);
+    const sub = requests[part.index];
+    if (!sub) {
+      throw badRequest("Failed to process the batch.", {
+        requests: {
+          [String(part.index)]: issue(
+            "validation_missing_request",
+            `No request ${part.index} for "${name}".`,
+          ),
+        },
+      });
+    }
+    sub.files.set(part.key, uploads);
+  }
+  return all;
+}
+
+/** A sub-request's body with its uploads added under their keys, after any names its JSON lists. */
+function withFiles(collection: Collection, sub: SubRequest): Record<string, unknown> {
+  const body = { ...sub.body };
+  for (const [key, uploads] of sub.files) {
+    const name = fileFieldName(key);
+    if (!collection.fields.some((f) => f.type === "file" && f.name === name))
+      throw badRequest(`"${key.slice(0, 100)}" is not a file field of this collection.`);
+    const listed = body[key];
+    body[key] = listed === undefined || listed === null ? uploads : [...[listed].flat(), ...uploads];
+  }
+  return body;
 }
 
 /** Runs one sub-request against the records service inside the batch's transaction. */
@@ -63,55 +129,63 @@ async function runOne(
   const id = m[2] === undefined ? undefined : decodeURIComponent(m[2]);
   const query = Object.fromEntries(new URLSearchParams(m[3] ?? ""));
   const ctx: RequestContext = { ...base, method: sub.method, query };
+  if (sub.files.size > 0 && (sub.method === "DELETE" || sub.method === "GET"))
+    throw badRequest(`A ${sub.method} request carries no files.`);
+  const body = sub.files.size > 0 ? withFiles(records.collection(collection), sub) : sub.body;
   if (sub.method === "POST" && id === undefined)
-    return { status: 200, body: await records.create(collection, sub.body, ctx, { db: tx }) };
+    return response(await records.create(collection, body, ctx, { db: tx }));
   if (sub.method === "PATCH" && id !== undefined)
-    return { status: 200, body: await records.update(collection, id, sub.body, ctx, { db: tx }) };
+    return response(await records.update(collection, id, body, ctx, { db: tx }));
   if (sub.method === "DELETE" && id !== undefined) {
-    await records.delete(collection, id, ctx, tx);
-    return { status: 204, body: null };
+    return response((await records.delete(collection, id, ctx, tx)) ?? new HookReply(204, null));
   }
   if (sub.method === "PUT" && id === undefined) {
     // Upsert: update when the body's id exists, else create.
-    const upsertId = typeof sub.body.id === "string" ? sub.body.id : undefined;
+    const upsertId = typeof body.id === "string" ? body.id : undefined;
     const existing = upsertId
       ? await records.query.findOne(records.collection(collection), upsertId, undefined, tx)
       : undefined;
-    const body = existing
-      ? await records.update(collection, upsertId as string, sub.body, ctx, { db: tx })
-      : await records.create(collection, sub.body, ctx, { db: tx });
-    return { status: 200, body };
+    const result = existing
+      ? await records.update(collection, upsertId as string, body, ctx, { db: tx })
+      : await records.create(collection, body, ctx, { db: tx });
+    return response(result);
   }
   throw badRequest(`Unsupported batch request ${sub.method} ${sub.url.slice(0, 100)}.`);
 }
 
-/** POST /api/batch: all sub-requests in one transaction; the first failure rolls back everything. */
+/**
+ * POST /api/batch: all sub-requests in one transaction; the first failure rolls back everything.
+ * A multipart batch (the SDK's, when a body holds files) carries the requests as `@jsonPayload`
+ * and each file as a `requests.N.<field>` part, streamed to storage like a records upload.
+ */
 export function batchRoutes(app: FastifyInstance, services: Services): void {
+  const fileLimits = { maxRequests: MAX_BATCH_REQUESTS, maxFiles: MAX_BATCH_FILES, requestError };
   app.post("/api/batch", async (req, reply) => {
-    const requests = parseRequests((await readBody(req, services.config.jsonMaxDepth)).body);
+    const fileParts = req.server.uploadReceiver?.forBatch(fileLimits) ?? null;
+    const { body } = await readBody(req, services.config.jsonMaxDepth, fileParts);
+    const requests = parseRequests(body);
+    const uploads = attachUploads(body, requests);
     const ctx = await contextOf(req, services);
     // Each sub-request counts against the limits of the route it stands for, before any runs.
     const targets = requests.map((sub) => batchTarget(services.registry, sub.method, sub.url));
     await enforceRequestLimits(services, reply, ctx, targets, { pathCheck: false });
-    return services.records.transaction(async (tx) => {
-      const results: { status: number; body: unknown }[] = [];
-      for (const [i, sub] of requests.entries()) {
-        try {
-          results.push(await runOne(services.records, sub, ctx, tx));
-        } catch (err) {
-          const failure = toApiError(err);
-          throw new ApiError(400, "Batch transaction failed.", {
-            requests: {
-              [String(i)]: {
-                code: "batch_request_failed",
-                message: "Batch request failed.",
-                response: failure.toJSON(),
-              },
-            },
-          });
+    try {
+      return await services.records.transaction(async (tx) => {
+        const results: { status: number; body: unknown }[] = [];
+        for (const [i, sub] of requests.entries()) {
+          try {
+            results.push(await runOne(services.records, sub, ctx, tx));
+          } catch (err) {
+            throw requestError(i, toApiError(err));
+          }
         }
-      }
-      return results;
-    });
+        return results;
+      });
+    } catch (err) {
+      // Files the sub-requests before the failure placed under their records go with the rollback
+      // (the ones never placed are removed when the response ends).
+      await discardUploads(uploads);
+      throw err;
+    }
   });
 }

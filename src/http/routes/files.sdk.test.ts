@@ -1,34 +1,38 @@
-import { join } from "node:path";
 import type PocketBase from "pocketbase";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { FileStorage } from "../../files/storage.js";
 import { createFilesCollection, eventually, storedKeys } from "../../files/test-support/files-fixture.js";
 import { pixelFloodPng, pngOf } from "../../files/test-support/images.js";
+import { sharedS3Server, storageMatrix } from "../../files/test-support/storage-matrix.js";
 import { expectSdkError, issueCode, raw, signedInUser } from "../../test-support/api.js";
-import { startServer, storesUnderTest, type TestServer } from "../../test-support/server.js";
+import { startServer, type TestServer } from "../../test-support/server.js";
 
 const STORED_NAME = /^[A-Za-z0-9_-]+_[a-z0-9]{10}(\.[a-z0-9]+)?$/;
+const s3 = sharedS3Server();
 
-describe.each(await storesUnderTest())("files (%s)", (kind) => {
+describe.each(await storageMatrix())("files (%s, %s storage)", (kind, storageKind) => {
   let server: TestServer;
   let su: PocketBase;
   let coll: { name: string; id: string };
-  let storageDir: string;
+  let storage: FileStorage;
   let png: Buffer;
 
   beforeAll(async () => {
-    server = await startServer(kind);
+    server = await startServer(kind, storageKind === "s3" ? { s3: s3() } : {});
+    storage = server.app.services.files;
+    expect(storage.shared).toBe(storageKind === "s3");
     su = await server.superuserClient();
     const users = await su.collections.getOne("users");
     coll = await createFilesCollection(su, users.id);
-    storageDir = join(server.app.services.config.dir, "storage");
     png = await pngOf(100, 50);
   });
   afterAll(() => server?.close());
 
   const fileUrl = (recordId: string, name: string, query = "") =>
     `/api/files/${coll.name}/${recordId}/${encodeURIComponent(name)}${query}`;
-  const recordKeys = (recordId: string) => storedKeys(storageDir, `${coll.id}/${recordId}`);
+  const recordKeys = (recordId: string) => storedKeys(storage, `${coll.id}/${recordId}/`);
+  const noUploadsInFlight = async () => (await storedKeys(storage, ".tmp/")).length === 0;
 
   it("uploads with the SDK (File values), downloads the same bytes with a sniffed type", async () => {
     const rec = await su.collection(coll.name).create({
@@ -43,7 +47,7 @@ describe.each(await storesUnderTest())("files (%s)", (kind) => {
     expect(res.headers.get("content-disposition")).toMatch(/^inline; filename="photo_/);
     expect(res.headers.get("cache-control")).toContain("max-age");
     expect(Buffer.from(await res.arrayBuffer()).equals(png)).toBe(true);
-    expect(recordKeys(rec.id)).toEqual([`${coll.id}/${rec.id}/${rec.avatar}`]);
+    expect(await recordKeys(rec.id)).toEqual([`${coll.id}/${rec.id}/${rec.avatar}`]);
     const download = await raw(server.url, fileUrl(rec.id, rec.avatar, "?download=1"));
     expect(download.headers.get("content-disposition")).toMatch(/^attachment;/);
   });
@@ -67,7 +71,9 @@ describe.each(await storesUnderTest())("files (%s)", (kind) => {
 
     const removed = await su.collection(coll.name).update(rec.id, { "documents-": [a] });
     expect(removed.documents).toEqual([b, c]);
-    expect(await eventually(() => !recordKeys(rec.id).some((k) => k.endsWith(`/${a}`)))).toBe(true);
+    expect(await eventually(async () => !(await recordKeys(rec.id)).some((k) => k.endsWith(`/${a}`)))).toBe(
+      true,
+    );
     expect((await raw(server.url, fileUrl(rec.id, a as string))).status).toBe(404);
 
     // A plain key sets the list: kept names plus new uploads; the rest are deleted after commit.
@@ -76,11 +82,42 @@ describe.each(await storesUnderTest())("files (%s)", (kind) => {
       .update(rec.id, { documents: [c, new File(["delta"], "d.txt")] });
     expect(replaced.documents).toHaveLength(2);
     expect(replaced.documents[0]).toBe(c);
-    expect(await eventually(() => recordKeys(rec.id).length === 2)).toBe(true);
+    expect(await eventually(async () => (await recordKeys(rec.id)).length === 2)).toBe(true);
 
     const cleared = await su.collection(coll.name).update(rec.id, { documents: [] });
     expect(cleared.documents).toEqual([]);
-    expect(await eventually(() => recordKeys(rec.id).length === 0)).toBe(true);
+    expect(await eventually(async () => (await recordKeys(rec.id)).length === 0)).toBe(true);
+  });
+
+  it("applies field-, field+ and plain keys of one multipart update (@jsonPayload for the lists)", async () => {
+    const rec = await su.collection(coll.name).create({
+      documents: [new File(["one"], "1.txt"), new File(["two"], "2.txt")],
+    });
+    const [first, second] = rec.documents as string[];
+    // The SDK sends the name list as @jsonPayload, the file as a "documents+" part, the title as a field.
+    const updated = await su.collection(coll.name).update(rec.id, {
+      title: "mixed",
+      "documents-": [first],
+      "documents+": new File(["three"], "3.txt"),
+    });
+    expect(updated.title).toBe("mixed");
+    expect(updated.documents).toHaveLength(2);
+    expect(updated.documents[0]).toBe(second);
+    expect(updated.documents[1]).toMatch(/^3_[a-z0-9]{10}\.txt$/);
+    expect((await raw(server.url, fileUrl(rec.id, updated.documents[1]))).text).toBe("three");
+    expect(
+      await eventually(async () => !(await recordKeys(rec.id)).some((k) => k.endsWith(`/${first}`))),
+    ).toBe(true);
+  });
+
+  it("streams an upload bigger than one S3 part and serves it back intact", async () => {
+    const big = Buffer.alloc(9 * 1024 * 1024, 7);
+    big.write("head", 0);
+    big.write("tail", big.length - 4);
+    const rec = await su.collection(coll.name).create({ big: new File([big], "big.bin") });
+    const res = await fetch(new URL(fileUrl(rec.id, rec.big), server.url));
+    expect(res.headers.get("content-length")).toBe(String(big.length));
+    expect(Buffer.from(await res.arrayBuffer()).equals(big)).toBe(true);
   });
 
   it("enforces maxSelect, maxSize and mimeTypes, and leaves nothing behind", async () => {
@@ -96,7 +133,7 @@ describe.each(await storesUnderTest())("files (%s)", (kind) => {
       pngOnly: new File(["just text"], "fake.png", { type: "image/png" }),
     });
     expect(issueCode(await expectSdkError(wrongType, 400), "pngOnly")).toBe("validation_invalid_mime_type");
-    expect(await eventually(() => storedKeys(storageDir, ".tmp").length === 0)).toBe(true);
+    expect(await eventually(noUploadsInFlight)).toBe(true);
   });
 
   it("refuses names the record doesn't hold (no pointing at other files)", async () => {
@@ -114,9 +151,9 @@ describe.each(await storesUnderTest())("files (%s)", (kind) => {
       documents: [new File(["1"], "1.txt")],
     });
     await raw(server.url, fileUrl(rec.id, rec.avatar, "?thumb=50x50"));
-    expect(recordKeys(rec.id).length).toBe(3);
+    expect(await recordKeys(rec.id)).toHaveLength(3);
     await su.collection(coll.name).delete(rec.id);
-    expect(await eventually(() => recordKeys(rec.id).length === 0)).toBe(true);
+    expect(await eventually(async () => (await recordKeys(rec.id)).length === 0)).toBe(true);
     expect((await raw(server.url, fileUrl(rec.id, rec.avatar))).status).toBe(404);
   });
 
@@ -157,7 +194,9 @@ describe.each(await storesUnderTest())("files (%s)", (kind) => {
     expect(await size("?thumb=40x40f")).toEqual([40, 20, "png"]);
     expect(await size("?thumb=100x100")).toEqual([100, 100, "png"]); // PocketBase's default size
     expect(await size("?thumb=77x77")).toEqual([100, 50, "png"]); // not listed: the original
-    expect(recordKeys(rec.id)).toContain(`${coll.id}/${rec.id}/thumbs_${rec.avatar}/50x50_${rec.avatar}`);
+    expect(await recordKeys(rec.id)).toContain(
+      `${coll.id}/${rec.id}/thumbs_${rec.avatar}/50x50_${rec.avatar}`,
+    );
   });
 
   it("answers Range requests and conditional requests", async () => {
@@ -193,8 +232,8 @@ describe.each(await storesUnderTest())("files (%s)", (kind) => {
         expect(name).not.toContain("..");
       }
       expect(rec.documents[0]).toMatch(/^x_[a-z0-9]{10}\.png$/);
-      expect(recordKeys(rec.id)).toHaveLength(3);
-      expect(storedKeys(storageDir).every((k) => !k.includes(".."))).toBe(true);
+      expect(await recordKeys(rec.id)).toHaveLength(3);
+      expect((await storedKeys(storage)).every((k) => !k.includes(".."))).toBe(true);
     });
 
     it("serves HTML disguised as image/png as an attachment of a safe type", async () => {
@@ -226,6 +265,26 @@ describe.each(await storesUnderTest())("files (%s)", (kind) => {
       expect(res.status).toBe(200);
       expect(Buffer.from(await res.arrayBuffer()).equals(flood)).toBe(true);
       expect((await raw(server.url, "/api/health")).status).toBe(200);
+      // No thumb was kept, and no half-made one waits anywhere.
+      expect(await recordKeys(rec.id)).toEqual([`${coll.id}/${rec.id}/${rec.avatar}`]);
+      expect(await eventually(noUploadsInFlight)).toBe(true);
+    });
+
+    it("keeps nothing of refused uploads: no record, no stored file", async () => {
+      const before = await storedKeys(storage);
+      const err = await expectSdkError(
+        su.collection(coll.name).create({
+          title: "refused",
+          documents: [new File(["fine"], "ok.txt"), new File([Buffer.alloc(100 * 1024 + 1)], "big.txt")],
+        }),
+        400,
+      );
+      expect(issueCode(err, "documents")).toBe("validation_file_size_limit");
+      expect(await su.collection(coll.name).getList(1, 1, { filter: 'title = "refused"' })).toMatchObject({
+        totalItems: 0,
+      });
+      const isNew = (key: string) => !before.includes(key);
+      expect(await eventually(async () => !(await storedKeys(storage)).some(isNew))).toBe(true);
     });
   });
 });

@@ -160,6 +160,35 @@ describe.each(await storesUnderTest())("realtime over SSE (%s)", (kind) => {
     expect(forGuest?.record.expand).toBeUndefined(); // users' view rule: only yourself
   });
 
+  it("an auth record's email goes only to itself and superusers, though every subscriber gets the event", async () => {
+    const members = uniqueName("members");
+    await su.collections.create({
+      name: members,
+      type: "auth",
+      listRule: "",
+      viewRule: "",
+      createRule: "",
+    } as never);
+    const carol = await signedInUser(() => server.client(), { collection: members });
+    const dave = await signedInUser(() => server.client(), { collection: members });
+    const asMember = async (user: { email: string; password: string }) => {
+      const pb = sdk(server.client());
+      await pb.collection(members).authWithPassword(user.email, user.password);
+      opened.push(pb);
+      return pb;
+    };
+    const forCarol = await subscribe(await asMember(carol), members, "*");
+    const forDave = await subscribe(await asMember(dave), members, "*");
+    const forGuest = await subscribe(await clientAs(), members, "*");
+    const forSuperuser = await subscribe(await server.superuserClient(), members, "*");
+    await su.collection(members).update(carol.id, { verified: true });
+    const emailOf = async (got: Collector<Event>) => (await got.waitFor(1))[0]?.record.email;
+    expect(await emailOf(forCarol)).toBe(carol.email);
+    expect(await emailOf(forSuperuser)).toBe(carol.email);
+    expect(await emailOf(forDave)).toBeUndefined();
+    expect(await emailOf(forGuest)).toBeUndefined();
+  });
+
   it("a rule change applies to the next event", async () => {
     const name = await orders({ listRule: "" });
     const guest = await clientAs();

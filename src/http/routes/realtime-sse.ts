@@ -18,11 +18,11 @@ export function realtimeSseRoutes(app: FastifyInstance, services: Services): voi
     request.raw.socket.setNoDelay(true);
     let transport: SseTransport | undefined;
     const client = realtime.connect(request.ip, (c) => {
-      transport = new SseTransport(reply.raw, c.id, realtime.options.maxBufferBytes);
+      transport = new SseTransport(reply.raw, c.id, realtime.options.maxBufferBytes, realtime.flushRounds);
       return transport;
     });
     reply.raw.on("close", () => realtime.disconnect(client.id));
-    transport?.open();
+    transport?.open(client.id);
   });
 
   app.post("/api/realtime", async (request, reply) => {

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
 import { type App, createApp } from "../../app.js";
-import { loadConfig } from "../../config/config.js";
+import { type ConfigInput, loadConfig } from "../../config/config.js";
 import { PG_URL, type StoreKind } from "../../test-support/server.js";
 
 /**
@@ -13,7 +13,7 @@ import { PG_URL, type StoreKind } from "../../test-support/server.js";
 export function sharedStore(kind: StoreKind): {
   dir: string;
   schema: string;
-  open(): Promise<App>;
+  open(extra?: ConfigInput): Promise<App>;
   dispose(): Promise<void>;
 } {
   const dir = mkdtempSync(join(tmpdir(), "backroom-jobs-"));
@@ -21,7 +21,7 @@ export function sharedStore(kind: StoreKind): {
   return {
     dir,
     schema,
-    open: () =>
+    open: (extra: ConfigInput = {}) =>
       createApp(
         loadConfig(
           {
@@ -29,6 +29,7 @@ export function sharedStore(kind: StoreKind): {
             dir,
             logLevel: "silent",
             ...(kind === "postgres" ? { db: PG_URL, dbSchema: schema } : {}),
+            ...extra,
           },
           {},
         ),

@@ -1,0 +1,36 @@
+import { useEffect, useState } from "preact/hooks";
+import { api, type ListResult } from "./client";
+import type { Collection } from "./types";
+
+/** Every collection, shared by the sidebar and the screens; reloaded after schema changes. */
+let collections: Collection[] | null = null;
+let loading: Promise<void> | null = null;
+const listeners = new Set<(list: Collection[] | null) => void>();
+
+export function reloadCollections(): Promise<void> {
+  loading = api<ListResult<Collection>>("GET", "/api/collections", { query: { perPage: 500 } })
+    .then((res) => {
+      collections = res.items;
+      for (const l of listeners) l(collections);
+    })
+    .finally(() => {
+      loading = null;
+    });
+  return loading;
+}
+
+export function useCollections(): Collection[] | null {
+  const [list, setList] = useState(collections);
+  useEffect(() => {
+    listeners.add(setList);
+    if (!collections && !loading) reloadCollections().catch(() => undefined);
+    return () => {
+      listeners.delete(setList);
+    };
+  }, []);
+  return list;
+}
+
+export function forgetCollections(): void {
+  collections = null;
+}

@@ -1,0 +1,83 @@
+import { useEffect, useState } from "preact/hooks";
+import { api } from "./api/client";
+import { forgetCollections, useCollections } from "./api/collections-store";
+import { type Superuser, session } from "./api/session";
+import { CollectionEditorScreen } from "./collections/collection-editor";
+import { AuditScreen } from "./logs/audit";
+import { JobsScreen } from "./logs/jobs";
+import { WebhooksScreen } from "./logs/webhooks";
+import { RecordsScreen } from "./records/records-screen";
+import { match, navigate, useRoute } from "./router";
+import { Layout } from "./screens/layout";
+import { LoginScreen } from "./screens/login";
+import { SetupScreen } from "./screens/setup";
+import { SettingsScreen } from "./settings/settings-screen";
+import { ToastRegion } from "./ui/toasts";
+
+function useSignedIn(): boolean {
+  const [signedIn, setSignedIn] = useState(() => session.token() !== "");
+  useEffect(() => {
+    const stop = session.subscribe(() => {
+      const now = session.token() !== "";
+      if (!now) forgetCollections();
+      setSignedIn(now);
+    });
+    // A stored token is renewed once per visit; an expired or revoked one (401) ends the session.
+    if (session.token()) {
+      api<{ token: string; record: Superuser }>("POST", "/api/collections/_superusers/auth-refresh").then(
+        (res) => session.signIn(res.token, res.record),
+        () => undefined,
+      );
+    }
+    return stop;
+  }, []);
+  return signedIn;
+}
+
+/** "/" opens the first collection that isn't a system one (or the new-collection form). */
+function Home() {
+  const collections = useCollections();
+  useEffect(() => {
+    if (!collections) return;
+    const first = collections.find((c) => !c.system) ?? collections[0];
+    navigate(first ? `/collections/${encodeURIComponent(first.name)}` : "/new-collection");
+  }, [collections]);
+  return <p class="muted pad">Loading…</p>;
+}
+
+function SignedInRoutes({ path }: { path: string }) {
+  const schema = match("/collections/:name/schema", path);
+  if (schema) return <CollectionEditorScreen key={schema.name} name={schema.name as string} />;
+  const records = match("/collections/:name", path);
+  if (records) return <RecordsScreen key={records.name} name={records.name as string} />;
+  if (path === "/new-collection") return <CollectionEditorScreen key="new" name={null} />;
+  if (path === "/settings") return <SettingsScreen />;
+  if (path === "/audit") return <AuditScreen />;
+  if (path === "/jobs") return <JobsScreen />;
+  if (path === "/webhooks") return <WebhooksScreen />;
+  return <Home />;
+}
+
+export function App() {
+  const path = useRoute();
+  const signedIn = useSignedIn();
+  const setup = match("/setup/:token", path);
+  useEffect(() => {
+    document.title = signedIn ? "Backroom admin" : "Sign in · Backroom admin";
+  }, [signedIn]);
+
+  return (
+    <>
+      {setup && !signedIn ? (
+        <SetupScreen token={setup.token as string} />
+      ) : !signedIn ? (
+        <LoginScreen />
+      ) : (
+        <Layout path={path}>
+          <SignedInRoutes path={path} />
+        </Layout>
+      )}
+      <ToastRegion />
+    </>
+  );
+}

@@ -1,0 +1,119 @@
+import type { Collection, Field } from "../api/types";
+
+function sampleValue(field: Field): unknown {
+  switch (field.type) {
+    case "number":
+      return 42;
+    case "bool":
+      return true;
+    case "email":
+      return "someone@example.com";
+    case "url":
+      return "https://example.com";
+    case "date":
+      return "2025-01-01 10:00:00.000Z";
+    case "select":
+      return Number(field.maxSelect ?? 1) > 1
+        ? ((field.values as string[] | undefined)?.slice(0, 2) ?? [])
+        : ((field.values as string[] | undefined)?.[0] ?? "");
+    case "relation":
+      return Number(field.maxSelect ?? 1) > 1 ? ["RELATED_ID"] : "RELATED_ID";
+    case "json":
+      return { any: "json" };
+    case "geoPoint":
+      return { lon: 24.94, lat: 60.17 };
+    case "password":
+      return "a strong password";
+    default:
+      return `example ${field.name}`;
+  }
+}
+
+const ruleText = (rule: string | null | undefined) =>
+  rule === null || rule === undefined ? "superusers only" : rule === "" ? "anyone" : rule;
+
+/** Example calls with the JavaScript SDK (and curl) for a collection, with the rule that guards each. */
+export function ApiPreview({ collection }: { collection: Collection }) {
+  const name = JSON.stringify(collection.name);
+  const writable = collection.fields.filter((f) => !f.system && f.type !== "autodate" && f.type !== "file");
+  const body: Record<string, unknown> = {};
+  for (const f of writable) body[f.name] = sampleValue(f);
+  if (collection.type === "auth") {
+    body.email = "someone@example.com";
+    body.password = "a strong password";
+    body.passwordConfirm = "a strong password";
+  }
+  const json = JSON.stringify(body, null, 2).replaceAll("\n", "\n  ");
+  const origin = window.location.origin;
+  const sections = [
+    {
+      title: "List and search",
+      rule: collection.listRule,
+      code: `const page = await pb.collection(${name}).getList(1, 30, {\n  filter: 'created > "2025-01-01"',\n  sort: "-created",\n});`,
+      curl: `curl '${origin}/api/collections/${collection.name}/records?page=1&perPage=30'`,
+    },
+    {
+      title: "View one",
+      rule: collection.viewRule,
+      code: `const record = await pb.collection(${name}).getOne("RECORD_ID");`,
+      curl: `curl '${origin}/api/collections/${collection.name}/records/RECORD_ID'`,
+    },
+  ];
+  if (collection.type !== "view") {
+    sections.push(
+      {
+        title: "Create",
+        rule: collection.createRule,
+        code: `const record = await pb.collection(${name}).create(${json});`,
+        curl: `curl -X POST -H 'content-type: application/json' \\\n  -d '${JSON.stringify(body)}' \\\n  '${origin}/api/collections/${collection.name}/records'`,
+      },
+      {
+        title: "Update",
+        rule: collection.updateRule,
+        code: `const record = await pb.collection(${name}).update("RECORD_ID", { /* changed fields */ });`,
+        curl: `curl -X PATCH -H 'content-type: application/json' -d '{}' \\\n  '${origin}/api/collections/${collection.name}/records/RECORD_ID'`,
+      },
+      {
+        title: "Delete",
+        rule: collection.deleteRule,
+        code: `await pb.collection(${name}).delete("RECORD_ID");`,
+        curl: `curl -X DELETE '${origin}/api/collections/${collection.name}/records/RECORD_ID'`,
+      },
+    );
+  }
+  if (collection.type === "auth") {
+    sections.push({
+      title: "Sign in with password",
+      rule: collection.authRule ?? null,
+      code: `const auth = await pb.collection(${name}).authWithPassword("someone@example.com", "a strong password");`,
+      curl: `curl -X POST -H 'content-type: application/json' \\\n  -d '{"identity":"someone@example.com","password":"…"}' \\\n  '${origin}/api/collections/${collection.name}/auth-with-password'`,
+    });
+  }
+  sections.push({
+    title: "Realtime",
+    rule: collection.listRule,
+    code: `await pb.collection(${name}).subscribe("*", (e) => console.log(e.action, e.record));`,
+    curl: `curl -N '${origin}/api/realtime'`,
+  });
+
+  return (
+    <div class="api-preview">
+      <p class="muted">
+        With the JavaScript SDK: <code>{`const pb = new PocketBase("${origin}");`}</code>
+      </p>
+      {sections.map((s) => (
+        <section key={s.title} class="api-section">
+          <h3>
+            {s.title} <span class="rule-chip">Rule: {ruleText(s.rule)}</span>
+          </h3>
+          <pre>
+            <code>{s.code}</code>
+          </pre>
+          <pre class="pre-muted">
+            <code>{s.curl}</code>
+          </pre>
+        </section>
+      ))}
+    </div>
+  );
+}

@@ -1,0 +1,281 @@
+import { useCallback, useEffect, useState } from "preact/hooks";
+import { ApiError, api, describeError, type ListResult } from "../api/client";
+import { ConfirmDialog, Dialog } from "../ui/dialog";
+import { CheckboxField, describedBy, FormField } from "../ui/form-field";
+import { toast } from "../ui/toasts";
+
+interface Webhook {
+  id: string;
+  url: string;
+  events: string[];
+  active: boolean;
+  created: string;
+}
+interface Delivery {
+  id: string;
+  jobId: string;
+  eventType: string;
+  attempt: number;
+  status: "success" | "failed";
+  httpStatus: number;
+  durationMs: number;
+  error: string;
+  created: string;
+}
+
+/** Webhooks (/api/webhooks): add, pause, remove, and their deliveries with a retry for failed ones. */
+export function WebhooksScreen() {
+  const [hooks, setHooks] = useState<Webhook[] | null>(null);
+  const [error, setError] = useState("");
+  const [adding, setAdding] = useState(false);
+  const [viewing, setViewing] = useState<Webhook | null>(null);
+  const [removing, setRemoving] = useState<Webhook | null>(null);
+
+  const load = useCallback(() => {
+    api<ListResult<Webhook>>("GET", "/api/webhooks", { query: { perPage: 200 } }).then(
+      (res) => setHooks(res.items),
+      (err) => setError(describeError(err)),
+    );
+  }, []);
+  useEffect(load, [load]);
+
+  const toggle = async (hook: Webhook) => {
+    try {
+      await api("PATCH", `/api/webhooks/${encodeURIComponent(hook.id)}`, { body: { active: !hook.active } });
+      load();
+    } catch (err) {
+      toast(describeError(err), "error");
+    }
+  };
+  const remove = async (hook: Webhook) => {
+    setRemoving(null);
+    try {
+      await api("DELETE", `/api/webhooks/${encodeURIComponent(hook.id)}`);
+      toast("Webhook removed.");
+      load();
+    } catch (err) {
+      toast(describeError(err), "error");
+    }
+  };
+
+  return (
+    <section class="page">
+      <header class="page-header">
+        <h1>Webhooks</h1>
+        <button type="button" class="btn btn-primary" onClick={() => setAdding(true)}>
+          + New webhook
+        </button>
+      </header>
+      {error && <p class="form-error">{error}</p>}
+      {hooks && hooks.length === 0 && <p class="muted">No webhooks yet.</p>}
+      {hooks && hooks.length > 0 && (
+        <div class="table-wrap">
+          <table class="records-table">
+            <caption class="sr-only">Webhooks</caption>
+            <thead>
+              <tr>
+                <th scope="col">URL</th>
+                <th scope="col">Events</th>
+                <th scope="col">State</th>
+                <th scope="col">
+                  <span class="sr-only">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {hooks.map((h) => (
+                <tr key={h.id}>
+                  <td class="mono">{h.url}</td>
+                  <td>{h.events.join(", ")}</td>
+                  <td>
+                    <span class={`pill ${h.active ? "pill-on" : ""}`}>{h.active ? "active" : "paused"}</span>
+                  </td>
+                  <td class="nowrap">
+                    <button type="button" class="btn btn-sm" onClick={() => setViewing(h)}>
+                      Deliveries<span class="sr-only"> of {h.url}</span>
+                    </button>
+                    <button type="button" class="btn btn-sm" onClick={() => toggle(h)}>
+                      {h.active ? "Pause" : "Resume"}
+                      <span class="sr-only"> {h.url}</span>
+                    </button>
+                    <button type="button" class="btn btn-sm btn-danger-ghost" onClick={() => setRemoving(h)}>
+                      Remove<span class="sr-only"> {h.url}</span>
+                    </button>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {adding && (
+        <NewWebhook
+          onClose={() => setAdding(false)}
+          onSaved={() => {
+            setAdding(false);
+            load();
+          }}
+        />
+      )}
+      {viewing && <Deliveries hook={viewing} onClose={() => setViewing(null)} />}
+      {removing && (
+        <ConfirmDialog
+          title="Remove webhook"
+          message={`Stop sending events to ${removing.url} and forget its delivery log?`}
+          confirmLabel="Remove"
+          danger
+          onConfirm={() => remove(removing)}
+          onCancel={() => setRemoving(null)}
+        />
+      )}
+    </section>
+  );
+}
+
+function NewWebhook({ onClose, onSaved }: { onClose: () => void; onSaved: () => void }) {
+  const [url, setUrl] = useState("");
+  const [events, setEvents] = useState("*");
+  const [active, setActive] = useState(true);
+  const [error, setError] = useState<ApiError | null>(null);
+  const [secret, setSecret] = useState<string | null>(null);
+  const save = async (event: Event) => {
+    event.preventDefault();
+    try {
+      const res = await api<{ secret?: string }>("POST", "/api/webhooks", {
+        body: {
+          url,
+          events: events
+            .split(",")
+            .map((e) => e.trim())
+            .filter(Boolean),
+          active,
+        },
+      });
+      if (res.secret) setSecret(res.secret);
+      else onSaved();
+    } catch (err) {
+      setError(err instanceof ApiError ? err : new ApiError(0, String(err)));
+    }
+  };
+  if (secret)
+    return (
+      <Dialog key="secret" title="Webhook created" onClose={onSaved}>
+        <p>The signing secret is shown once. Keep it to check the Backroom-Signature header.</p>
+        <label for="webhook-secret">Secret</label>
+        <input id="webhook-secret" class="mono" readOnly value={secret} data-autofocus />
+      </Dialog>
+    );
+  const msg = (key: string) => error?.fieldMessage(key);
+  return (
+    <Dialog
+      key="form"
+      title="New webhook"
+      onClose={onClose}
+      footer={
+        <>
+          <button type="button" class="btn" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="submit" form="webhook-form" class="btn btn-primary">
+            Create
+          </button>
+        </>
+      }
+    >
+      <form id="webhook-form" class="stack" noValidate onSubmit={save}>
+        {error && !msg("url") && !msg("events") && <p class="form-error">{error.message}</p>}
+        <FormField id="webhook-url" label="URL" error={msg("url")}>
+          <input
+            id="webhook-url"
+            type="url"
+            value={url}
+            onInput={(e) => setUrl(e.currentTarget.value)}
+            {...describedBy("webhook-url", msg("url"))}
+          />
+        </FormField>
+        <FormField
+          id="webhook-events"
+          label="Events"
+          error={msg("events")}
+          hint="Comma-separated, e.g. posts.create, *"
+        >
+          <input
+            id="webhook-events"
+            class="mono"
+            value={events}
+            onInput={(e) => setEvents(e.currentTarget.value)}
+            {...describedBy("webhook-events", msg("events"), true)}
+          />
+        </FormField>
+        <CheckboxField id="webhook-active" label="Active" checked={active} onChange={setActive} />
+      </form>
+    </Dialog>
+  );
+}
+
+function Deliveries({ hook, onClose }: { hook: Webhook; onClose: () => void }) {
+  const [items, setItems] = useState<Delivery[] | null>(null);
+  const [error, setError] = useState("");
+  const load = useCallback(() => {
+    api<ListResult<Delivery>>("GET", `/api/webhooks/${encodeURIComponent(hook.id)}/deliveries`, {
+      query: { perPage: 50 },
+    }).then(
+      (res) => setItems(res.items),
+      (err) => setError(describeError(err)),
+    );
+  }, [hook.id]);
+  useEffect(load, [load]);
+  const retry = async (d: Delivery) => {
+    try {
+      await api("POST", `/api/jobs/${encodeURIComponent(d.jobId)}/retry`);
+      toast("Delivery queued again.");
+      load();
+    } catch (err) {
+      toast(describeError(err), "error");
+    }
+  };
+  return (
+    <Dialog title={`Deliveries to ${hook.url}`} onClose={onClose} wide>
+      {error && <p class="form-error">{error}</p>}
+      {items && items.length === 0 && <p class="muted">No deliveries yet.</p>}
+      {items && items.length > 0 && (
+        <table class="records-table compact">
+          <caption class="sr-only">Deliveries</caption>
+          <thead>
+            <tr>
+              <th scope="col">Time (UTC)</th>
+              <th scope="col">Event</th>
+              <th scope="col">Result</th>
+              <th scope="col">Attempt</th>
+              <th scope="col">
+                <span class="sr-only">Actions</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {items.map((d) => (
+              <tr key={d.id}>
+                <td class="nowrap">{d.created.slice(0, 19)}</td>
+                <td class="mono">{d.eventType}</td>
+                <td>
+                  <span class={`pill ${d.status === "success" ? "pill-on" : "pill-bad"}`}>
+                    {d.status} {d.httpStatus ? `(${d.httpStatus})` : ""}
+                  </span>{" "}
+                  {d.error && <span class="muted small">{d.error}</span>}
+                </td>
+                <td>{d.attempt}</td>
+                <td>
+                  {d.status === "failed" && (
+                    <button type="button" class="btn btn-sm" onClick={() => retry(d)}>
+                      Retry<span class="sr-only"> delivery {d.id}</span>
+                    </button>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </Dialog>
+  );
+}

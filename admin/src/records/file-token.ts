@@ -1,0 +1,28 @@
+import { useEffect, useState } from "preact/hooks";
+import { api } from "../api/client";
+
+/** Protected files need `?token=`: one token (valid a few minutes) is shared by every preview. */
+let cached: { token: string; at: number } | null = null;
+let pending: Promise<string> | null = null;
+const TOKEN_REUSE_MS = 60_000;
+
+function fileToken(): Promise<string> {
+  if (cached && Date.now() - cached.at < TOKEN_REUSE_MS) return Promise.resolve(cached.token);
+  pending ??= api<{ token: string }>("POST", "/api/files/token")
+    .then((res) => {
+      cached = { token: res.token, at: Date.now() };
+      return res.token;
+    })
+    .finally(() => {
+      pending = null;
+    });
+  return pending;
+}
+
+export function useFileToken(needed: boolean): string {
+  const [token, setToken] = useState(cached?.token ?? "");
+  useEffect(() => {
+    if (needed) fileToken().then(setToken, () => undefined);
+  }, [needed]);
+  return token;
+}

@@ -1,0 +1,83 @@
+import { useEffect, useState } from "preact/hooks";
+import { ApiError, api } from "../api/client";
+import { Tabs } from "../ui/tabs";
+import { toast } from "../ui/toasts";
+import { ApplicationSettings } from "./application-settings";
+import { MailSettings } from "./mail-settings";
+import { RateLimitSettings } from "./rate-limit-settings";
+import type { Settings } from "./settings-types";
+import { TokenSettings } from "./token-settings";
+
+type Section = "application" | "mail" | "rateLimits" | "tokens";
+
+/** Application settings (/api/settings), one section at a time, each saved on its own. */
+export function SettingsScreen() {
+  const [settings, setSettings] = useState<Settings | null>(null);
+  const [section, setSection] = useState<Section>("application");
+  const [error, setError] = useState<ApiError | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  useEffect(() => {
+    api<Settings>("GET", "/api/settings").then(setSettings, (err) => setError(err));
+  }, []);
+
+  /** PATCHes one section; the API answers with the whole (masked) settings. */
+  const save = async (patch: Partial<Settings>) => {
+    setBusy(true);
+    setError(null);
+    try {
+      setSettings(await api<Settings>("PATCH", "/api/settings", { body: patch }));
+      toast("Settings saved.");
+      return true;
+    } catch (err) {
+      setError(err instanceof ApiError ? err : new ApiError(0, String(err)));
+      return false;
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section class="page">
+      <header class="page-header">
+        <h1>Settings</h1>
+      </header>
+      {!settings ? (
+        error ? (
+          <p class="form-error">{error.message}</p>
+        ) : (
+          <p class="muted">Loading…</p>
+        )
+      ) : (
+        <Tabs
+          label="Settings sections"
+          tabs={[
+            { key: "application", label: "Application", invalid: Boolean(error?.data.meta) },
+            { key: "mail", label: "Mail (SMTP)", invalid: Boolean(error?.data.smtp) },
+            { key: "rateLimits", label: "Rate limits", invalid: Boolean(error?.data.rateLimits) },
+            { key: "tokens", label: "Token durations" },
+          ]}
+          active={section}
+          onChange={(s) => {
+            setSection(s);
+            setError(null);
+          }}
+        >
+          {error && (
+            <p class="form-error" role="alert">
+              {error.message}
+            </p>
+          )}
+          {section === "application" && (
+            <ApplicationSettings settings={settings} error={error} busy={busy} onSave={save} />
+          )}
+          {section === "mail" && <MailSettings settings={settings} error={error} busy={busy} onSave={save} />}
+          {section === "rateLimits" && (
+            <RateLimitSettings settings={settings} error={error} busy={busy} onSave={save} />
+          )}
+          {section === "tokens" && <TokenSettings />}
+        </Tabs>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,32 @@
+import type { ApiError } from "../api/client";
+
+/** /api/settings as the admin edits it (PocketBase's shape; secrets come back as ""). */
+export interface Settings {
+  meta: { appName: string; appURL: string; senderName: string; senderAddress: string; hideControls: boolean };
+  smtp: {
+    enabled: boolean;
+    host: string;
+    port: number;
+    username: string;
+    password: string;
+    tls: boolean;
+    authMethod: string;
+    localName: string;
+  };
+  rateLimits: { enabled: boolean; rules: RateLimitRule[] };
+  [section: string]: unknown;
+}
+
+export interface RateLimitRule {
+  label: string;
+  maxRequests: number;
+  duration: number;
+  audience: "" | "@guest" | "@auth";
+}
+
+export interface SectionProps {
+  settings: Settings;
+  error: ApiError | null;
+  busy: boolean;
+  onSave: (patch: Partial<Settings>) => Promise<boolean>;
+}

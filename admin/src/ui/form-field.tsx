@@ -1,0 +1,65 @@
+import type { ComponentChildren } from "preact";
+
+interface FormFieldProps {
+  /** The id of the control inside; the label points at it and the error describes it. */
+  id: string;
+  label: ComponentChildren;
+  error?: string | undefined;
+  hint?: ComponentChildren;
+  children: ComponentChildren;
+  class?: string;
+}
+
+/** A label, a control, and the API's message for that control right under it. */
+export function FormField({ id, label, error, hint, children, class: className }: FormFieldProps) {
+  return (
+    <div class={`form-field${error ? " has-error" : ""}${className ? ` ${className}` : ""}`}>
+      <label for={id}>{label}</label>
+      {children}
+      {hint && !error && (
+        <p class="hint" id={`${id}-hint`}>
+          {hint}
+        </p>
+      )}
+      {error && (
+        <p class="field-error" id={`${id}-error`}>
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}
+
+/** aria attributes that tie a control to its FormField error or hint. */
+export function describedBy(id: string, error?: string, hint?: boolean) {
+  const ids = error ? `${id}-error` : hint ? `${id}-hint` : undefined;
+  return { "aria-invalid": error ? true : undefined, "aria-describedby": ids };
+}
+
+/** A checkbox with its label after it (checkbox rows read better that way). */
+export function CheckboxField({
+  id,
+  label,
+  checked,
+  onChange,
+  disabled,
+}: {
+  id: string;
+  label: ComponentChildren;
+  checked: boolean;
+  onChange: (value: boolean) => void;
+  disabled?: boolean;
+}) {
+  return (
+    <div class="checkbox-field">
+      <input
+        id={id}
+        type="checkbox"
+        checked={checked}
+        disabled={disabled}
+        onChange={(e) => onChange((e.currentTarget as HTMLInputElement).checked)}
+      />
+      <label for={id}>{label}</label>
+    </div>
+  );
+}
