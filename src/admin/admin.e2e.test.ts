@@ -455,11 +455,6 @@ describe.each(kinds)("admin UI end to end (%s)", (kind) => {
     await row.getByRole("button", { name: /^Pause/ }).click();
     await row.getByText("paused").waitFor();
     await shot("16-webhooks");
-    await row.getByRole("button", { name: /^Remove/ }).click();
-    const confirm = page.getByRole("dialog", { name: "Remove webhook" });
-    await confirm.getByRole("button", { name: "Remove" }).click();
-    await page.getByText("No webhooks yet.").waitFor();
-    expect((await api("/api/webhooks")).items).toEqual([]);
     const hooks = (await api("/api/webhooks")).items as { url: string; active: boolean; events: string[] }[];
     expect(hooks).toEqual([
       expect.objectContaining({
@@ -468,6 +463,11 @@ describe.each(kinds)("admin UI end to end (%s)", (kind) => {
         events: ["posts.create", "posts.update"],
       }),
     ]);
+    await row.getByRole("button", { name: /^Remove/ }).click();
+    const confirm = page.getByRole("dialog", { name: "Remove webhook" });
+    await confirm.getByRole("button", { name: "Remove" }).click();
+    await page.getByText("No webhooks yet.").waitFor();
+    expect((await api("/api/webhooks")).items).toEqual([]);
   });
 
   it("works on a phone-sized screen", async () => {

@@ -2,6 +2,7 @@ import { sql } from "kysely";
 import { nowDate } from "../ids.js";
 import type { Store } from "../store/store.js";
 import { onOutboxCommitted } from "./commit-signal.js";
+import { readDispatchedSeq, saveDispatchedSeq } from "./dispatch-cursor.js";
 import { maxOutboxSeq, type OutboxEntry, pruneOutbox, readOutboxAfter, readOutboxSeqs } from "./outbox.js";
 import { PgWakeups } from "./pg-wakeups.js";
 import { type GapOptions, SeqGaps, type SnapshotBounds } from "./seq-gaps.js";
@@ -15,6 +16,8 @@ export interface DispatcherOptions extends GapOptions {
   /** Rows older than this are pruned (every node prunes; deletes are idempotent). */
   retentionMs: number;
   pruneEveryMs: number;
+  /** How often the dispatched position is saved (what a restart resumes from). */
+  saveCursorEveryMs: number;
 }
 
 export const DEFAULT_DISPATCHER_OPTIONS: DispatcherOptions = {
@@ -25,6 +28,7 @@ export const DEFAULT_DISPATCHER_OPTIONS: DispatcherOptions = {
   maxLate: 10_000,
   retentionMs: 60 * 60 * 1000,
   pruneEveryMs: 60_000,
+  saveCursorEveryMs: 1_000,
 };
 
 /** Where PostgreSQL notifications come from; absent on SQLite (one process writes). */
@@ -35,10 +39,12 @@ export interface NotifySource {
 
 /**
  * Reads committed events from the outbox after this node's cursor and hands them, in sequence
- * order and one at a time, to its listeners (realtime now; after-hooks and webhooks later). The
- * cursor starts at the newest row when the node boots: events are live, not replayed. Woken after
- * local commits, by PostgreSQL NOTIFY for other nodes' commits, and by a poll as a safety net.
- * Delivery is at most once: a listener that throws does not get the event again.
+ * order and one at a time, to its listeners (realtime, webhooks, file cleanup). The position
+ * dispatched so far is saved in `_params` (the highest any node reached), and a booting node
+ * resumes from it: events committed while no node ran still reach webhooks (whose job keys make a
+ * second enqueue by another node harmless) and file cleanup; realtime has no subscribers yet.
+ * Woken after local commits, by PostgreSQL NOTIFY for other nodes' commits, and by a poll as a
+ * safety net. A listener that throws does not get the event again.
  */
 export class OutboxDispatcher {
   private readonly listeners = new Set<OutboxListener>();
@@ -50,6 +56,8 @@ export class OutboxDispatcher {
   private stopSignal: (() => void) | undefined;
   private wakeups: PgWakeups | undefined;
   private lastPrune = 0;
+  private savedCursor = 0;
+  private lastCursorSave = 0;
 
   constructor(
     private readonly store: Store,
@@ -77,7 +85,12 @@ export class OutboxDispatcher {
 
   async start(): Promise<void> {
     if (this.gaps) return;
-    this.gaps = new SeqGaps(await maxOutboxSeq(this.store.db), this.options);
+    const newest = await maxOutboxSeq(this.store.db);
+    const saved = await readDispatchedSeq(this.store.db);
+    // Resume where dispatching stopped (never past the newest row: the outbox may have been reset).
+    const start = saved !== undefined && saved <= newest ? saved : newest;
+    this.savedCursor = start;
+    this.gaps = new SeqGaps(start, this.options);
     this.lastPrune = Date.now();
     this.stopSignal = onOutboxCommitted(() => this.wake());
     const poll = setInterval(() => this.wake(), this.options.pollMs);
@@ -101,8 +114,9 @@ export class OutboxDispatcher {
     this.stopSignal = undefined;
     await this.wakeups?.stop();
     this.wakeups = undefined;
-    this.gaps = undefined;
     await this.running;
+    await this.saveCursor(true).catch((err) => this.log("saving the outbox position failed", err));
+    this.gaps = undefined;
   }
 
   /** Reads the outbox soon; calls during a read make it read again right after. */
@@ -128,6 +142,7 @@ export class OutboxDispatcher {
       this.again = false;
       try {
         await this.readAll();
+        await this.saveCursor(false);
         await this.pruneIfDue();
       } catch (err) {
         this.log("reading the outbox failed; retrying on the next poll", err);
@@ -183,6 +198,17 @@ export class OutboxDispatcher {
     );
     const row = result.rows[0];
     return { xmin: BigInt(row?.xmin ?? 0), xmax: BigInt(row?.xmax ?? 0) };
+  }
+
+  /** Saves the dispatched position when it moved (at most every saveCursorEveryMs unless final). */
+  private async saveCursor(final: boolean): Promise<void> {
+    const cursor = this.gaps?.cursor;
+    if (cursor === undefined || cursor <= this.savedCursor) return;
+    const now = Date.now();
+    if (!final && now - this.lastCursorSave < this.options.saveCursorEveryMs) return;
+    this.lastCursorSave = now;
+    await saveDispatchedSeq(this.store.db, cursor);
+    this.savedCursor = cursor;
   }
 
   private async pruneIfDue(): Promise<void> {

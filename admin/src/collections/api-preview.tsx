@@ -1,4 +1,5 @@
 import type { Collection, Field } from "../api/types";
+import { toast } from "../ui/toasts";
 
 function sampleValue(field: Field): unknown {
   switch (field.type) {
@@ -27,6 +28,30 @@ function sampleValue(field: Field): unknown {
     default:
       return `example ${field.name}`;
   }
+}
+
+/** A code sample with a button that copies it (the buttons also let the keyboard scroll the list). */
+function CodeBlock({ code, label, muted }: { code: string; label: string; muted?: boolean }) {
+  const copy = () =>
+    navigator.clipboard?.writeText(code).then(
+      () => toast("Copied."),
+      () => toast("Copying is not allowed here.", "error"),
+    );
+  return (
+    <div class="code-block">
+      <pre class={muted ? "pre-muted" : undefined}>
+        <code>{code}</code>
+      </pre>
+      <button
+        type="button"
+        class="btn btn-sm btn-ghost copy-button"
+        onClick={copy}
+        aria-label={`Copy ${label}`}
+      >
+        Copy
+      </button>
+    </div>
+  );
 }
 
 const ruleText = (rule: string | null | undefined) =>
@@ -106,12 +131,8 @@ export function ApiPreview({ collection }: { collection: Collection }) {
           <h3>
             {s.title} <span class="rule-chip">Rule: {ruleText(s.rule)}</span>
           </h3>
-          <pre>
-            <code>{s.code}</code>
-          </pre>
-          <pre class="pre-muted">
-            <code>{s.curl}</code>
-          </pre>
+          <CodeBlock code={s.code} label={`${s.title} (SDK)`} />
+          <CodeBlock code={s.curl} label={`${s.title} (curl)`} muted />
         </section>
       ))}
     </div>
