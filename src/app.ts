@@ -12,6 +12,7 @@ import { OutboxDispatcher } from "./events/outbox-dispatcher.js";
 import { fileCleanup } from "./files/file-cleanup.js";
 import { openStorage } from "./files/open-storage.js";
 import { type SweepResult, sweepOrphans } from "./files/orphan-sweep.js";
+import { DEFAULT_SWEEP_EVERY_MS, schedulePeriodicSweep } from "./files/periodic-sweep.js";
 import { HookRuntime } from "./hooks/hook-runtime.js";
 import { HooksHost } from "./hooks/hooks-host.js";
 import { createRateLimiter } from "./http/rate-limit/create-rate-limiter.js";
@@ -158,6 +159,17 @@ export async function createApp(config: Config): Promise<App> {
       return null;
     },
   );
+  const stopPeriodicSweep = schedulePeriodicSweep(
+    services.files,
+    services.registry,
+    services.records.query,
+    Number(process.env.BACKROOM_FILE_SWEEP_EVERY_MS ?? DEFAULT_SWEEP_EVERY_MS),
+    (result) => {
+      if (result instanceof Error) logError("sweeping unreferenced stored files failed", result);
+      else if (result.removed.length > 0)
+        http.log.info({ removed: result.removed.length }, "removed unreferenced stored files");
+    },
+  );
   let closing: Promise<void> | undefined;
   let setupLink: string | null = null;
   return {
@@ -176,6 +188,7 @@ export async function createApp(config: Config): Promise<App> {
         // Open event streams would keep http.close() waiting: end them first.
         hooksHost.close();
         stopSweep.abort();
+        stopPeriodicSweep();
         await fileSweep;
         await services.events.stop();
         services.realtime.close();

@@ -47,6 +47,7 @@ describe.each(kinds)("admin UI end to end (%s)", (kind) => {
     page = await browser.newPage({ viewport: DESKTOP, reducedMotion: "reduce" });
     // Fail a step in seconds, not at the 30 s test timeout, so the report names the step.
     page.setDefaultTimeout(8000);
+    page.on("console", (m) => { if (m.text().startsWith("DLG")) console.log(m.text()); });
     page.on("pageerror", (err) => {
       throw err;
     });

@@ -33,6 +33,7 @@ export function Dialog({ title, onClose, children, footer, variant = "modal", wi
     const el = panel.current;
     if (!el) return;
     openDialogs.push(el);
+    console.log("DLG mount", el.getAttribute("aria-labelledby"), openDialogs.length);
     const isInnermost = () => openDialogs[openDialogs.length - 1] === el;
     const focusFirst = () => {
       // The marked control, else the first one of the body (not the header's close button).
@@ -43,6 +44,7 @@ export function Dialog({ title, onClose, children, footer, variant = "modal", wi
       (first ?? el).focus();
     };
     const onKey = (event: KeyboardEvent) => {
+      console.log("DLG key", event.key, openDialogs.length, isInnermost(), event.defaultPrevented, el.getAttribute("aria-labelledby"), document.contains(el));
       if (event.key === "Escape" && isInnermost() && !event.defaultPrevented) {
         event.preventDefault();
         close.current();
@@ -58,6 +60,7 @@ export function Dialog({ title, onClose, children, footer, variant = "modal", wi
       document.removeEventListener("keydown", onKey);
       document.removeEventListener("focusin", onFocusIn);
       openDialogs.splice(openDialogs.indexOf(el), 1);
+      console.log("DLG unmount", el.getAttribute("aria-labelledby"), openDialogs.length);
       if (opener && document.contains(opener)) opener.focus();
     };
   }, []);
