@@ -37,7 +37,7 @@ if (sourcesChanged) {
   run("npx tsc -p tsconfig.build.json");
 }
 
-const adminMarker = join(root, "dist", "admin", "index.html");
+const adminMarker = join(root, "dist", "admin-ui", "index.html");
 const adminChanged =
   !existsSync(adminMarker) ||
   Math.max(newestMtime(join(root, "admin")), statSync(lock).mtimeMs) > statSync(adminMarker).mtimeMs;

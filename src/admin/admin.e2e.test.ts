@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import sharp from "sharp";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startServer, storesUnderTest, type TestServer } from "../test-support/server.js";
 import {
   ARTIFACTS,
@@ -47,10 +47,15 @@ describe.each(kinds)("admin UI end to end (%s)", (kind) => {
     page = await browser.newPage({ viewport: DESKTOP, reducedMotion: "reduce" });
     // Fail a step in seconds, not at the 30 s test timeout, so the report names the step.
     page.setDefaultTimeout(8000);
-    page.on("console", (m) => { if (m.text().startsWith("DLG")) console.log(m.text()); });
     page.on("pageerror", (err) => {
       throw err;
     });
+  });
+
+  afterEach(async ({ task }) => {
+    // What the page showed when a step failed: the first thing to look at.
+    if (task.result?.state === "fail" && page)
+      await screenshot(page, `failed-${kind}-${task.name.replace(/\W+/g, "-")}`).catch(() => undefined);
   });
 
   afterAll(async () => {
@@ -399,6 +404,31 @@ describe.each(kinds)("admin UI end to end (%s)", (kind) => {
     await page.getByLabel("Application URL").fill("not a url");
     await page.getByRole("button", { name: "Save application settings" }).click();
     await expect.poll(() => page.locator("#meta-appURL-error").textContent()).toMatch(/\S/);
+
+    // Rate limits and token durations, each saved on its own.
+    await page.getByRole("tab", { name: "Rate limits" }).click();
+    await page.getByLabel("Enable rate limits").check();
+    await page.getByLabel("Rule 1 max requests").fill("5");
+    await expectNoSeriousAxeViolations(page, "settings (rate limits)");
+    await page.getByRole("button", { name: "Save rate limits" }).click();
+    await toast("Settings saved.");
+    const limits = (await api("/api/settings")).rateLimits as {
+      enabled: boolean;
+      rules: { maxRequests: number }[];
+    };
+    expect(limits.enabled).toBe(true);
+    expect(limits.rules[0]?.maxRequests).toBe(5);
+    await page.getByLabel("Enable rate limits").uncheck();
+    await page.getByRole("button", { name: "Save rate limits" }).click();
+    await expect
+      .poll(async () => ((await api("/api/settings")).rateLimits as { enabled: boolean }).enabled)
+      .toBe(false);
+
+    await page.getByRole("tab", { name: "Token durations" }).click();
+    await page.getByLabel("users", { exact: true }).fill("3600");
+    await page.getByRole("button", { name: "Save users token duration" }).click();
+    await toast("Token duration of users saved.");
+    expect(((await api("/api/collections/users")).authToken as { duration: number }).duration).toBe(3600);
   });
 
   it("the audit log, jobs and webhooks screens pass axe", async () => {
@@ -474,6 +504,7 @@ describe.each(kinds)("admin UI end to end (%s)", (kind) => {
   it("works on a phone-sized screen", async () => {
     await page.setViewportSize(PHONE);
     await page.goto(`${server.url}/_/#/collections/posts`);
+    await page.reload(); // A fresh page: no toasts left over from the steps before.
     await page.getByRole("heading", { level: 1, name: "posts", exact: true }).waitFor();
     await expectNoSeriousAxeViolations(page, "records (phone)");
     await shot("20-phone-records");

@@ -55,6 +55,24 @@ describe.each(await storesUnderTest())("first-run setup (%s)", (kind) => {
     expect((count.body as { totalItems: number }).totalItems).toBe(1);
   });
 
+  it("creates one superuser when two nodes' links are used at the same moment", async () => {
+    const first = tokenOf(server.app.setupLink());
+    // A second node prints its own link for the same database.
+    const second = await issueSetupToken(server.app.services.store);
+    const answers = await Promise.all(
+      [
+        [first, "one@example.com"],
+        [second, "two@example.com"],
+      ].map(([token, email]) =>
+        setup(server, { token, email, password: PASSWORD, passwordConfirm: PASSWORD }),
+      ),
+    );
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 400]);
+    const winner = answers.find((a) => a.status === 200)?.body as { token: string };
+    const list = await raw(server.url, "/api/collections/_superusers/records", { token: winner.token });
+    expect((list.body as { totalItems: number }).totalItems).toBe(1);
+  });
+
   it("refuses a wrong, malformed or missing token", async () => {
     tokenOf(server.app.setupLink());
     for (const token of ["x".repeat(43), "short", "../../etc/passwd", 42, "", null]) {

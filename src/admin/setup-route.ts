@@ -6,7 +6,7 @@ import { contextOf } from "../http/request-context.js";
 import { objectBody } from "../http/routes/records.js";
 import type { Services } from "../http/services.js";
 import { systemContext } from "../records/request-context.js";
-import { consumeSetupToken, noSuperuserYet, removeAllSetupTokens } from "./setup-token.js";
+import { consumeSetupToken, lockSetup, noSuperuserYet, removeAllSetupTokens } from "./setup-token.js";
 
 /**
  * POST /api/admin/setup {token, email, password, passwordConfirm}: creates the first superuser
@@ -28,6 +28,7 @@ export function setupRoutes(app: FastifyInstance, services: Services): void {
     const collection = services.registry.get(SUPERUSERS);
     if (!collection) throw badRequest("The _superusers collection is missing.");
     const id = await services.store.transaction(async (tx) => {
+      await lockSetup(tx);
       const state = await consumeSetupToken(tx, token as string);
       if (state !== "valid") {
         throw badRequest(

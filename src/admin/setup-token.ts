@@ -10,6 +10,16 @@ const KEY_PREFIX = "adminSetup:";
 
 const keyOf = (token: string) => KEY_PREFIX + createHash("sha256").update(token).digest("hex");
 
+/**
+ * Serializes first-run setups across nodes: an upsert of one fixed row holds its row lock until
+ * the caller's transaction ends, so a second setup (another node's link, used at the same moment)
+ * waits, then sees the first one's superuser and is refused. SQLite's writer lock does the same.
+ */
+export async function lockSetup(tx: Db): Promise<void> {
+  await sql`INSERT INTO _params (id, value, updated) VALUES ('adminSetupLock', '{}', ${nowDate()})
+    ON CONFLICT (id) DO UPDATE SET updated = excluded.updated`.execute(tx);
+}
+
 /** Whether the store holds no superuser yet (a fresh install). */
 export async function noSuperuserYet(db: Db): Promise<boolean> {
   const rows = await sql<{ id: string }>`SELECT id FROM _superusers LIMIT 1`.execute(db);

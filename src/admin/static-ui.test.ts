@@ -27,7 +27,7 @@ describe("serving the admin build at /_/", () => {
     writeFileSync(join(dir, "index.html"), INDEX);
     writeFileSync(join(dir, "assets", "index-AbC123.js"), "console.log(1)");
     writeFileSync(join(dir, "assets", "index-DeF456.css"), "body{}");
-    // tsc writes the server's own compiled files beside the build: they must never be served.
+    // Anything else in the folder (a stray file) is never served: only index.html and assets/.
     writeFileSync(join(dir, "static-ui.js"), "server code");
     writeFileSync(join(dir, "secret.txt"), "not for the web");
     app = await serve(dir);

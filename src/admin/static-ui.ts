@@ -8,9 +8,9 @@ import { notFound } from "../errors/api-error.js";
 /**
  * Where `vite build` puts the admin (admin/vite.config.ts). This file sits two folders below the
  * repository both as source (src/admin) and compiled (dist/admin), so one relative path serves both.
- * tsc writes the server's own dist/admin/*.js there too: only index.html and assets/ are served.
+ * The folder holds the UI build only; still, only index.html and assets/ are ever served.
  */
-export const ADMIN_BUILD_DIR = fileURLToPath(new URL("../../dist/admin/", import.meta.url));
+export const ADMIN_BUILD_DIR = fileURLToPath(new URL("../../dist/admin-ui/", import.meta.url));
 
 const CONTENT_TYPES: Record<string, string> = {
   ".js": "text/javascript; charset=utf-8",

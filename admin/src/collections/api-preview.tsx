@@ -68,7 +68,7 @@ export function ApiPreview({ collection }: { collection: Collection }) {
     body.password = "a strong password";
     body.passwordConfirm = "a strong password";
   }
-  const json = JSON.stringify(body, null, 2).replaceAll("\n", "\n  ");
+  const json = JSON.stringify(body, null, 2);
   const origin = window.location.origin;
   const sections = [
     {

@@ -1,5 +1,5 @@
 import type { ComponentChildren } from "preact";
-import { useEffect, useId, useRef } from "preact/hooks";
+import { useId, useLayoutEffect, useRef } from "preact/hooks";
 
 const FOCUSABLE =
   'a[href], button:not([disabled]), input:not([disabled]):not([type="hidden"]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
@@ -28,23 +28,25 @@ export function Dialog({ title, onClose, children, footer, variant = "modal", wi
   const close = useRef(onClose);
   close.current = onClose;
 
-  useEffect(() => {
+  // A layout effect, not an effect: focus and the Escape handler must be in place before the
+  // dialog is painted, or keys typed right after it appears land in the page behind.
+  useLayoutEffect(() => {
     const opener = document.activeElement as HTMLElement | null;
     const el = panel.current;
     if (!el) return;
     openDialogs.push(el);
-    console.log("DLG mount", el.getAttribute("aria-labelledby"), openDialogs.length);
     const isInnermost = () => openDialogs[openDialogs.length - 1] === el;
     const focusFirst = () => {
-      // The marked control, else the first one of the body (not the header's close button).
+      // The marked control, else the first editable one of the body (not a read-only id, not the
+      // header's close button).
       const first =
         el.querySelector<HTMLElement>("[data-autofocus]") ??
+        el.querySelector<HTMLElement>(`.dialog-body :is(${FOCUSABLE}):not([readonly])`) ??
         el.querySelector<HTMLElement>(`.dialog-body :is(${FOCUSABLE})`) ??
         el.querySelector<HTMLElement>(FOCUSABLE);
       (first ?? el).focus();
     };
     const onKey = (event: KeyboardEvent) => {
-      console.log("DLG key", event.key, openDialogs.length, isInnermost(), event.defaultPrevented, el.getAttribute("aria-labelledby"), document.contains(el));
       if (event.key === "Escape" && isInnermost() && !event.defaultPrevented) {
         event.preventDefault();
         close.current();
@@ -60,7 +62,6 @@ export function Dialog({ title, onClose, children, footer, variant = "modal", wi
       document.removeEventListener("keydown", onKey);
       document.removeEventListener("focusin", onFocusIn);
       openDialogs.splice(openDialogs.indexOf(el), 1);
-      console.log("DLG unmount", el.getAttribute("aria-labelledby"), openDialogs.length);
       if (opener && document.contains(opener)) opener.focus();
     };
   }, []);
