@@ -35,7 +35,10 @@ describe.each(await storesUnderTest())("the outbox position survives restarts (%
         {},
       ),
     );
-    await services.collections.create({ name: "notes", type: "base", fields: [{ name: "title", type: "text" }] }, null);
+    await services.collections.create(
+      { name: "notes", type: "base", fields: [{ name: "title", type: "text" }] },
+      null,
+    );
   });
   afterAll(async () => {
     await services?.store.close();
