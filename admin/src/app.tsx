@@ -5,6 +5,7 @@ import { type Superuser, session } from "./api/session";
 import { CollectionEditorScreen } from "./collections/collection-editor";
 import { AuditScreen } from "./logs/audit";
 import { JobsScreen } from "./logs/jobs";
+import { RequestLogsScreen } from "./logs/request-logs";
 import { WebhooksScreen } from "./logs/webhooks";
 import { RecordsScreen } from "./records/records-screen";
 import { match, navigate, useRoute } from "./router";
@@ -53,6 +54,7 @@ function SignedInRoutes({ path }: { path: string }) {
   if (path === "/new-collection") return <CollectionEditorScreen key="new" name={null} />;
   if (path === "/settings") return <SettingsScreen />;
   if (path === "/audit") return <AuditScreen />;
+  if (path === "/logs") return <RequestLogsScreen />;
   if (path === "/jobs") return <JobsScreen />;
   if (path === "/webhooks") return <WebhooksScreen />;
   return <Home />;

@@ -161,11 +161,12 @@ async function benchPeer(peer, backroom, data, options) {
   let workDir;
   const cleanup = async () => {
     for (const child of children) await stop(child);
-    for (const fn of peerCleanups.reverse()) await fn();
+    for (const fn of [...peerCleanups].reverse()) await fn();
     if (workDir) rmSync(workDir, { recursive: true, force: true });
   };
   cleanups.add(cleanup);
   try {
+    // A module that cannot work here says why instead of faking numbers.
     if (peer.unavailable) throw new Error(peer.unavailable);
     const { dir, cached } = await installPeer(peer.name, peer.packages, {
       log: (m) => log(`${peer.name}: ${m}`),

@@ -501,6 +501,39 @@ describe.each(kinds)("admin UI end to end (%s)", (kind) => {
     expect((await api("/api/webhooks")).items).toEqual([]);
   });
 
+  it("the request logs: filtered by status, a request's details in a drawer", async () => {
+    await page.getByRole("link", { name: "Logs", exact: true }).click();
+    await page.getByRole("heading", { name: "Request logs", exact: true }).waitFor();
+    // Requests are written in batches about once a second; this session made plenty.
+    await expect.poll(() => page.locator("tbody tr").count(), { timeout: 5000 }).toBeGreaterThan(5);
+    await page.getByLabel("Filter", { exact: true }).fill("data.status >= 400");
+    await page.keyboard.press("Enter");
+    // The webhook form's invalid URL above was refused with a 400.
+    await expect
+      .poll(async () => {
+        const statuses = await page.locator("tbody tr td:nth-child(4)").allInnerTexts();
+        return statuses.length > 0 && statuses.every((s) => Number(s) >= 400);
+      })
+      .toBe(true);
+    await page.waitForLoadState("networkidle");
+    await expectNoSeriousAxeViolations(page, "request logs");
+    await shot("17-request-logs");
+    await page
+      .getByRole("button", { name: /^Details/ })
+      .first()
+      .focus();
+    await page.keyboard.press("Enter");
+    const drawer = page.getByRole("dialog", { name: /^(GET|POST|PATCH|DELETE) \/api\// });
+    await drawer.getByText('"status": 4').first().waitFor();
+    await expectNoSeriousAxeViolations(page, "request log details");
+    await shot("18-request-log-details");
+    await page.keyboard.press("Escape");
+    await drawer.waitFor({ state: "detached" });
+    await page.getByLabel("Filter", { exact: true }).fill("data.status >=");
+    await page.keyboard.press("Enter");
+    await page.getByRole("alert").waitFor();
+  });
+
   it("works on a phone-sized screen", async () => {
     await page.setViewportSize(PHONE);
     await page.goto(`${server.url}/_/#/collections/posts`);

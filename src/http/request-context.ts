@@ -63,6 +63,11 @@ export function contextOf(request: FastifyRequest, services: Services): Promise<
   return ctx;
 }
 
+/** The request's context if something already asked for it (never starts the auth lookup). */
+export function knownContextOf(request: FastifyRequest): Promise<RequestContext> | undefined {
+  return contexts.get(request);
+}
+
 export async function requireSuperuser(request: FastifyRequest, services: Services): Promise<RequestContext> {
   const ctx = await contextOf(request, services);
   // An API key has superuser rights only over the records its scopes name, never here.

@@ -4,6 +4,7 @@ import { adminRoutes } from "../admin/admin-routes.js";
 import { notFound } from "../errors/api-error.js";
 import { UploadReceiver } from "../files/receive-upload.js";
 import { customRoutes } from "../hooks/custom-routes.js";
+import { registerRequestLog } from "../logs/request-log-hook.js";
 import { registerCors } from "./plugins/cors.js";
 import { registerErrorHandler, toApiError } from "./plugins/error-handler.js";
 import { registerJsonBody } from "./plugins/json-body.js";
@@ -25,6 +26,7 @@ import { collectionRoutes } from "./routes/collections.js";
 import { fileRoutes } from "./routes/files.js";
 import { healthRoutes } from "./routes/health.js";
 import { jobRoutes } from "./routes/jobs.js";
+import { logRoutes } from "./routes/logs.js";
 import { oauth2RedirectRoutes } from "./routes/oauth2-redirect.js";
 import { realtimeSseRoutes } from "./routes/realtime-sse.js";
 import { realtimeWsRoutes } from "./routes/realtime-ws.js";
@@ -68,6 +70,7 @@ export async function buildHttpServer(services: Services): Promise<FastifyInstan
     done();
   });
   registerRateLimits(app, services);
+  registerRequestLog(app, services);
 
   healthRoutes(app);
   collectionRoutes(app, services);
@@ -89,6 +92,7 @@ export async function buildHttpServer(services: Services): Promise<FastifyInstan
   realtimeSseRoutes(app, services);
   await realtimeWsRoutes(app, services);
   auditRoutes(app, services);
+  logRoutes(app, services);
   jobRoutes(app, services);
   webhookRoutes(app, services);
   settingsRoutes(app, services);

@@ -1,3 +1,4 @@
+import { outboxCommitted } from "../events/commit-signal.js";
 import type { Db, Store } from "../store/store.js";
 
 /** What to run once a transaction's outcome is known (after-commit hooks). */
@@ -18,7 +19,11 @@ export async function afterCommit(tx: Db, task: AfterCommitTask): Promise<void> 
   else await task.committed();
 }
 
-/** A transaction whose deferred tasks run after COMMIT (or with the error after ROLLBACK). */
+/**
+ * A transaction whose deferred tasks run after COMMIT (or with the error after ROLLBACK). Every
+ * record write ends in one, so this is also where the outbox dispatcher is woken: once per
+ * committed transaction, batch or single write alike.
+ */
 export async function transactionWithAfterCommit<T>(store: Store, fn: (tx: Db) => Promise<T>): Promise<T> {
   const queue: AfterCommitTask[] = [];
   let nested = false;
@@ -35,6 +40,8 @@ export async function transactionWithAfterCommit<T>(store: Store, fn: (tx: Db) =
     for (const task of queue) await task.rolledBack(err);
     throw err;
   }
-  if (!nested) for (const task of queue) await task.committed();
+  if (nested) return result;
+  outboxCommitted();
+  for (const task of queue) await task.committed();
   return result;
 }

@@ -2,7 +2,6 @@ import { fieldType, generateFromPattern } from "../collections/fields/index.js";
 import type { Collection } from "../collections/model.js";
 import type { CollectionRegistry } from "../collections/registry.js";
 import { ApiError, badRequest, type IssueMap, issue, notFound } from "../errors/api-error.js";
-import { outboxCommitted } from "../events/commit-signal.js";
 import { discardUploads, placeUploads } from "../files/place-uploads.js";
 import type { UploadedFile } from "../files/uploaded-file.js";
 import type { HookRuntime, WriteAction } from "../hooks/hook-runtime.js";
@@ -45,7 +44,7 @@ export class RecordWriter {
 
   /** Runs fn in the caller's transaction when given one (batch), else in a new one. */
   private inTx<T>(db: Db | undefined, fn: (tx: Db) => Promise<T>): Promise<T> {
-    return db ? fn(db) : transactionWithAfterCommit(this.store, fn).finally(outboxCommitted);
+    return db ? fn(db) : transactionWithAfterCommit(this.store, fn);
   }
 
   /**

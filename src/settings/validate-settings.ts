@@ -57,6 +57,7 @@ function checkValue(section: string, key: string, v: unknown, expected: unknown)
       : issue("validation_invalid_value", "Must be a list of strings.");
   }
   if (typeof v !== typeof expected) return issue("validation_invalid_value", `Must be a ${typeof expected}.`);
+  if (section === "logs" && typeof v === "number") return checkLogsNumber(key, v);
   if (typeof v === "number" && (!Number.isFinite(v) || v < 0))
     return issue("validation_invalid_value", "Must be a non-negative number.");
   if (typeof v === "string" && v.length > 2000) return issue("validation_length_too_long", "Too long.");
@@ -66,6 +67,16 @@ function checkValue(section: string, key: string, v: unknown, expected: unknown)
   if (section === "meta" && key === "appURL" && v !== "" && !/^https?:\/\/\S+$/.test(v as string)) {
     return issue("validation_is_url", "Must be an http(s) URL.");
   }
+  return null;
+}
+
+/** Days to keep request logs (0 turns logging off); a level is slog's (-4 debug … 8 error). */
+function checkLogsNumber(key: string, v: number) {
+  if (!Number.isInteger(v)) return issue("validation_invalid_value", "Must be a whole number.");
+  if (key === "maxDays" && (v < 0 || v > 36_500))
+    return issue("validation_invalid_value", "Must be between 0 and 36500 days.");
+  if (key === "minLevel" && (v < -100 || v > 100))
+    return issue("validation_invalid_value", "Must be between -100 and 100.");
   return null;
 }
 

@@ -12,6 +12,7 @@ interface LayoutProps {
 const SECTIONS = [
   { path: "/settings", label: "Settings" },
   { path: "/audit", label: "Audit log" },
+  { path: "/logs", label: "Logs" },
   { path: "/jobs", label: "Jobs" },
   { path: "/webhooks", label: "Webhooks" },
 ];

@@ -40,13 +40,6 @@ export function realtimeSseRoutes(app: FastifyInstance, services: Services): voi
     realtime.setSubscriptions(clientId, subscriptionList(body.subscriptions), principal);
     reply.code(204).send();
   });
-
-  // Writes that commit outside RecordWriter's own transactions (a batch) are committed once their
-  // response goes out; reading the outbox now saves subscribers up to one poll interval.
-  app.addHook("onResponse", (request, _reply, done) => {
-    if (request.method !== "GET" && request.method !== "HEAD") services.events.wake();
-    done();
-  });
 }
 
 /** `subscriptions` as JSON array, or as form fields (one value or several). */

@@ -1,6 +1,7 @@
 import { sql } from "kysely";
 import type { DialectName } from "../sql-fragments.js";
 import type { Db } from "../store.js";
+import { logsTableMigration } from "./logs-table.js";
 
 /**
  * Versioned changes to Backroom's own tables. Append only: a released migration never changes,
@@ -176,4 +177,5 @@ export const systemMigrations: SystemMigration[] = [
       );
     },
   },
+  logsTableMigration,
 ];

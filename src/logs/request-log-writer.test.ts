@@ -1,0 +1,134 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { nowDate } from "../ids.js";
+import { defaultSettings, type Settings } from "../settings/settings-model.js";
+import { openStore } from "../store/open-store.js";
+import type { Store } from "../store/store.js";
+import { PG_URL, storesUnderTest } from "../test-support/server.js";
+import type { LogEntry } from "./log-entry.js";
+import { DEFAULT_WRITER_OPTIONS, RequestLogWriter } from "./request-log-writer.js";
+
+function entry(message: string, created = nowDate()): LogEntry {
+  return {
+    created,
+    level: 0,
+    message,
+    data: {
+      type: "request",
+      method: "GET",
+      url: "/api/x",
+      status: 200,
+      execTime: 1,
+      remoteIP: "10.0.0.1",
+      userIP: "10.0.0.2",
+      referer: "",
+      userAgent: "",
+      auth: "users",
+      authId: "abc",
+    },
+  };
+}
+
+describe.each(await storesUnderTest())("request log writer (%s)", (kind) => {
+  let store: Store;
+  const dir = mkdtempSync(join(tmpdir(), "backroom-logs-"));
+  const schema = `t_logs_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 6)}`;
+  let logs: Settings["logs"] = { ...defaultSettings().logs };
+  const errors: string[] = [];
+  const writer = (options: Partial<typeof DEFAULT_WRITER_OPTIONS> = {}) =>
+    new RequestLogWriter(
+      store,
+      async () => ({ logs }),
+      (message) => errors.push(message),
+      { ...DEFAULT_WRITER_OPTIONS, ...options },
+    );
+  const messages = async (prefix: string) =>
+    (
+      await store.db.selectFrom("_logs").select("message").where("message", "like", `${prefix}%`).execute()
+    ).map((r) => String(r.message));
+
+  beforeAll(async () => {
+    store = await openStore(
+      kind === "postgres" ? { kind, url: PG_URL, schema } : { kind, file: join(dir, "data.db") },
+    );
+  });
+  afterAll(async () => {
+    await store?.close();
+    rmSync(dir, { recursive: true, force: true });
+    if (kind === "postgres") {
+      const client = new pg.Client({ connectionString: PG_URL });
+      await client.connect();
+      await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      await client.end();
+    }
+  });
+
+  it("writes a full batch at once, and what is left on flush", async () => {
+    const w = writer({ flushAt: 10, rowsPerInsert: 4 });
+    for (let i = 0; i < 9; i++) w.add(entry(`batch-${i}`));
+    expect(await messages("batch-")).toEqual([]);
+    w.add(entry("batch-9"));
+    await w.flush();
+    expect((await messages("batch-")).sort()).toEqual([...Array(10).keys()].map((i) => `batch-${i}`).sort());
+    w.add(entry("batch-10"));
+    await w.close();
+    expect(await messages("batch-10")).toEqual(["batch-10"]);
+    w.add(entry("batch-after-close"));
+    await w.flush();
+    expect(await messages("batch-after")).toEqual([]);
+  });
+
+  it("keeps at most maxBuffered entries, dropping the oldest and counting them", async () => {
+    const w = writer({ flushAt: 1_000_000, maxBuffered: 100 });
+    for (let i = 0; i < 150; i++) w.add(entry(`bounded-${String(i).padStart(3, "0")}`));
+    expect(w.dropped).toBe(50);
+    await w.close();
+    const stored = (await messages("bounded-")).sort();
+    expect(stored).toHaveLength(100);
+    expect(stored[0]).toBe("bounded-050");
+    expect(errors.some((e) => e.includes("50 entries dropped"))).toBe(true);
+  });
+
+  it("applies logIP, logAuthId, minLevel and maxDays=0 when it writes", async () => {
+    logs = { ...logs, logIP: false, logAuthId: false };
+    let w = writer();
+    w.add(entry("private-1"));
+    await w.close();
+    const [row] = await store.db.selectFrom("_logs").selectAll().where("message", "=", "private-1").execute();
+    const data = typeof row?.data === "string" ? JSON.parse(row.data) : row?.data;
+    expect(data).toMatchObject({ remoteIP: "", userIP: "", authId: "", auth: "users", status: 200 });
+
+    logs = { ...logs, logIP: true, logAuthId: true, minLevel: 4 };
+    w = writer();
+    w.add(entry("level-info"));
+    w.add({ ...entry("level-warn"), level: 4 });
+    await w.close();
+    expect(await messages("level-")).toEqual(["level-warn"]);
+
+    logs = { ...logs, minLevel: 0, maxDays: 0 };
+    w = writer();
+    w.add(entry("disabled-1"));
+    await w.close();
+    expect(await messages("disabled-")).toEqual([]);
+    logs = { ...defaultSettings().logs };
+  });
+
+  it("prunes rows older than maxDays (and everything when logging is off)", async () => {
+    const day = 86_400_000;
+    const w = writer();
+    w.add(entry("prune-old", nowDate(new Date(Date.now() - 6 * day))));
+    w.add(entry("prune-recent", nowDate(new Date(Date.now() - 4 * day))));
+    await w.flush();
+    logs = { ...logs, maxDays: 5 };
+    await w.prune();
+    expect(await messages("prune-")).toEqual(["prune-recent"]);
+    logs = { ...logs, maxDays: 0 };
+    await w.prune();
+    expect(await messages("prune-")).toEqual([]);
+    logs = { ...defaultSettings().logs };
+    await w.close();
+  });
+});

@@ -1,0 +1,132 @@
+import { sql } from "kysely";
+import { nowDate, randomId } from "../ids.js";
+import type { Settings } from "../settings/settings-model.js";
+import type { Store } from "../store/store.js";
+import type { LogEntry } from "./log-entry.js";
+
+export interface RequestLogWriterOptions {
+  /** Flush at least this often (ms). */
+  flushEveryMs: number;
+  /** Flush as soon as this many entries wait. */
+  flushAt: number;
+  /** Entries kept while the store is slow; beyond, the oldest are dropped (and counted). */
+  maxBuffered: number;
+  /** Rows per INSERT statement (bounds the statement's parameters). */
+  rowsPerInsert: number;
+  /** How often rows older than `logs.maxDays` are deleted (ms). */
+  pruneEveryMs: number;
+}
+
+export const DEFAULT_WRITER_OPTIONS: RequestLogWriterOptions = {
+  flushEveryMs: 1000,
+  flushAt: 200,
+  maxBuffered: 5000,
+  rowsPerInsert: 500,
+  pruneEveryMs: 60 * 60 * 1000,
+};
+
+type LogSettings = Pick<Settings, "logs">;
+
+/**
+ * Buffers request log entries in memory and writes them in batches: one multi-row INSERT per
+ * second (or per `flushAt` entries), never one write per request, so logging adds next to nothing
+ * to a request. Settings are applied when the batch is written (entries of a disabled log are
+ * dropped, IPs blanked when `logIP` is off), so the request path never reads them.
+ */
+export class RequestLogWriter {
+  private buffer: LogEntry[] = [];
+  private flushing: Promise<void> | undefined;
+  private closed = false;
+  private readonly timers: NodeJS.Timeout[] = [];
+  /** Entries dropped because the buffer was full (the store could not keep up). */
+  dropped = 0;
+  private droppedReported = 0;
+
+  constructor(
+    private readonly store: Store,
+    private readonly settings: () => Promise<LogSettings>,
+    private readonly onError: (message: string, err?: unknown) => void,
+    private readonly options: RequestLogWriterOptions = DEFAULT_WRITER_OPTIONS,
+  ) {}
+
+  start(): void {
+    const flush = setInterval(() => void this.flush(), this.options.flushEveryMs);
+    const prune = setInterval(() => void this.prune(), this.options.pruneEveryMs);
+    flush.unref();
+    prune.unref();
+    this.timers.push(flush, prune);
+    // A first prune soon after start, so a node that restarts often still prunes.
+    const first = setTimeout(() => void this.prune(), 5000);
+    first.unref();
+    this.timers.push(first);
+  }
+
+  /** Queues an entry; never throws and never waits. */
+  add(entry: LogEntry): void {
+    if (this.closed) return;
+    this.buffer.push(entry);
+    const excess = this.buffer.length - this.options.maxBuffered;
+    if (excess > 0) {
+      this.buffer.splice(0, excess);
+      this.dropped += excess;
+    }
+    if (this.buffer.length >= this.options.flushAt && !this.flushing) void this.flush();
+  }
+
+  /** Writes what is buffered (one flush at a time; a caller during a flush waits for it). */
+  flush(): Promise<void> {
+    if (this.flushing) return this.flushing;
+    if (this.buffer.length === 0) return Promise.resolve();
+    this.flushing = this.writeBuffered()
+      .catch((err) => this.onError("writing request logs failed", err))
+      .finally(() => {
+        this.flushing = undefined;
+      });
+    return this.flushing;
+  }
+
+  /** Stops the timers and writes what remains (called when the server closes). */
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const t of this.timers) clearInterval(t);
+    await this.flushing;
+    await this.flush();
+  }
+
+  /** Deletes rows older than `logs.maxDays` days (all of them when logging is off). */
+  async prune(now = new Date()): Promise<void> {
+    try {
+      const { logs } = await this.settings();
+      const cutoff = nowDate(new Date(now.getTime() - Math.max(0, logs.maxDays) * 86_400_000));
+      await sql`DELETE FROM _logs WHERE created < ${cutoff}`.execute(this.store.db);
+    } catch (err) {
+      this.onError("pruning request logs failed", err);
+    }
+  }
+
+  private async writeBuffered(): Promise<void> {
+    const { logs } = await this.settings();
+    if (this.dropped > this.droppedReported) {
+      this.onError(`request log buffer full: ${this.dropped - this.droppedReported} entries dropped`);
+      this.droppedReported = this.dropped;
+    }
+    while (this.buffer.length > 0) {
+      const batch = this.buffer.splice(0, this.options.rowsPerInsert);
+      if (logs.maxDays <= 0) continue;
+      const rows = batch
+        .filter((e) => e.level >= logs.minLevel)
+        .map((e) => ({
+          id: randomId(),
+          created: e.created,
+          updated: e.created,
+          level: e.level,
+          message: e.message,
+          data: JSON.stringify(
+            logs.logIP ? e.data : { ...e.data, remoteIP: "", userIP: "" },
+            logs.logAuthId ? undefined : (key, value) => (key === "authId" ? "" : value),
+          ),
+        }));
+      if (rows.length > 0) await this.store.db.insertInto("_logs").values(rows).execute();
+    }
+  }
+}
