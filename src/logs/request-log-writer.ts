@@ -2,6 +2,7 @@ import { sql } from "kysely";
 import { nowDate, randomId } from "../ids.js";
 import type { Settings } from "../settings/settings-model.js";
 import type { Store } from "../store/store.js";
+import { insertRows } from "../store/write-statements.js";
 import type { LogEntry } from "./log-entry.js";
 
 export interface RequestLogWriterOptions {
@@ -19,13 +20,15 @@ export interface RequestLogWriterOptions {
 
 export const DEFAULT_WRITER_OPTIONS: RequestLogWriterOptions = {
   flushEveryMs: 1000,
-  flushAt: 200,
+  flushAt: 500,
   maxBuffered: 5000,
   rowsPerInsert: 500,
   pruneEveryMs: 60 * 60 * 1000,
 };
 
 type LogSettings = Pick<Settings, "logs">;
+
+const LOG_COLUMNS = ["id", "created", "updated", "level", "message", "data"] as const;
 
 /**
  * Buffers request log entries in memory and writes them in batches: one multi-row INSERT per
@@ -115,18 +118,19 @@ export class RequestLogWriter {
       if (logs.maxDays <= 0) continue;
       const rows = batch
         .filter((e) => e.level >= logs.minLevel)
-        .map((e) => ({
-          id: randomId(),
-          created: e.created,
-          updated: e.created,
-          level: e.level,
-          message: e.message,
-          data: JSON.stringify(
+        .map((e) => [
+          randomId(),
+          e.created,
+          e.created,
+          e.level,
+          e.message,
+          JSON.stringify(
             logs.logIP ? e.data : { ...e.data, remoteIP: "", userIP: "" },
             logs.logAuthId ? undefined : (key, value) => (key === "authId" ? "" : value),
           ),
-        }));
-      if (rows.length > 0) await this.store.db.insertInto("_logs").values(rows).execute();
+        ]);
+      // Cached statement text per batch size: no query builder on this path (it ran per request).
+      await insertRows(this.store.db, this.store.dialect, "_logs", LOG_COLUMNS, rows);
     }
   }
 }

@@ -51,3 +51,34 @@ export async function updateRowById(
   });
   await db.executeQuery(CompiledQuery.raw(text, [...Object.values(row), id]));
 }
+
+/** Batch sizes whose statement texts are cached: any count is sent as a few of these. */
+const BATCH_SIZES = [500, 100, 10, 1];
+
+/**
+ * Inserts many rows with few statements (batched writers such as the request log). Rows go in
+ * chunks of the fixed sizes above, whose texts are cached, so a steady stream of batches builds
+ * no query trees and keeps only four texts per table.
+ */
+export async function insertRows(
+  db: Db,
+  dialect: DialectName,
+  table: string,
+  columns: readonly string[],
+  rows: readonly (readonly unknown[])[],
+) {
+  let at = 0;
+  while (at < rows.length) {
+    const size = BATCH_SIZES.find((n) => n <= rows.length - at) as number;
+    const text = cachedText(`m|${dialect}|${table}|${columns.join("\u0000")}|${size}`, () => {
+      let n = 0;
+      const tuples = Array.from(
+        { length: size },
+        () => `(${columns.map(() => placeholder(dialect, n++)).join(", ")})`,
+      );
+      return `INSERT INTO ${quote(table)} (${columns.map(quote).join(", ")}) VALUES ${tuples.join(", ")}`;
+    });
+    await db.executeQuery(CompiledQuery.raw(text, rows.slice(at, at + size).flat()));
+    at += size;
+  }
+}
