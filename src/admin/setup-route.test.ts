@@ -10,6 +10,13 @@ const tokenOf = (link: string | null) => {
 };
 const setup = (server: TestServer, body: unknown) =>
   raw(server.url, "/api/admin/setup", { method: "POST", body });
+/** A well-formed setup request for `token`; `fields` replaces the email or passwords. */
+const setupWith = (
+  server: TestServer,
+  token: unknown,
+  fields: { email?: string; password?: string; passwordConfirm?: string } = {},
+) =>
+  setup(server, { token, email: "a@example.com", password: PASSWORD, passwordConfirm: PASSWORD, ...fields });
 
 describe.each(await storesUnderTest())("first-run setup (%s)", (kind) => {
   let server: TestServer;
@@ -24,12 +31,7 @@ describe.each(await storesUnderTest())("first-run setup (%s)", (kind) => {
     const link = server.app.setupLink();
     expect(link?.startsWith(`${server.url}/_/#/setup/`)).toBe(true);
     const token = tokenOf(link);
-    const res = await setup(server, {
-      token,
-      email: "Owner@Example.com",
-      password: PASSWORD,
-      passwordConfirm: PASSWORD,
-    });
+    const res = await setupWith(server, token, { email: "Owner@Example.com" });
     expect(res.status, res.text).toBe(200);
     const body = res.body as { token: string; record: { email: string; collectionName: string } };
     expect(body.record.collectionName).toBe("_superusers");
@@ -42,12 +44,7 @@ describe.each(await storesUnderTest())("first-run setup (%s)", (kind) => {
     await pb.collection("_superusers").authWithPassword("owner@example.com", PASSWORD);
     expect(pb.authStore.isSuperuser).toBe(true);
 
-    const again = await setup(server, {
-      token,
-      email: "second@example.com",
-      password: PASSWORD,
-      passwordConfirm: PASSWORD,
-    });
+    const again = await setupWith(server, token, { email: "second@example.com" });
     expectRawError(again, 400);
     const su = await server.superuserClient().catch(() => null);
     expect(su, "the test superuser was never created on this server").toBeNull();
@@ -63,9 +60,7 @@ describe.each(await storesUnderTest())("first-run setup (%s)", (kind) => {
       [
         [first, "one@example.com"],
         [second, "two@example.com"],
-      ].map(([token, email]) =>
-        setup(server, { token, email, password: PASSWORD, passwordConfirm: PASSWORD }),
-      ),
+      ].map(([token, email]) => setupWith(server, token, { email })),
     );
     expect(answers.map((a) => a.status).sort()).toEqual([200, 400]);
     const winner = answers.find((a) => a.status === 200)?.body as { token: string };
@@ -76,12 +71,7 @@ describe.each(await storesUnderTest())("first-run setup (%s)", (kind) => {
   it("refuses a wrong, malformed or missing token", async () => {
     tokenOf(server.app.setupLink());
     for (const token of ["x".repeat(43), "short", "../../etc/passwd", 42, "", null]) {
-      const res = await setup(server, {
-        token,
-        email: "a@example.com",
-        password: PASSWORD,
-        passwordConfirm: PASSWORD,
-      });
+      const res = await setupWith(server, token);
       expectRawError(res, 400);
       expect(Object.keys((res.body as { data: object }).data)).toEqual(["token"]);
     }
@@ -89,48 +79,23 @@ describe.each(await storesUnderTest())("first-run setup (%s)", (kind) => {
 
   it("refuses an expired token", async () => {
     const expired = await issueSetupToken(server.app.services.store, Date.now() - SETUP_TOKEN_TTL_MS - 1000);
-    const res = await setup(server, {
-      token: expired,
-      email: "a@example.com",
-      password: PASSWORD,
-      passwordConfirm: PASSWORD,
-    });
+    const res = await setupWith(server, expired);
     expectRawError(res, 400);
     expect((res.body as { message: string }).message).toMatch(/expired/);
   });
 
   it("a weak password or a mismatch is a field error, and the token still works afterwards", async () => {
     const token = tokenOf(server.app.setupLink());
-    const weak = await setup(server, {
-      token,
-      email: "a@example.com",
-      password: "short",
-      passwordConfirm: "short",
-    });
+    const weak = await setupWith(server, token, { password: "short", passwordConfirm: "short" });
     expectRawError(weak, 400);
     expect(Object.keys((weak.body as { data: object }).data)).toContain("password");
-    const mismatch = await setup(server, {
-      token,
-      email: "a@example.com",
-      password: PASSWORD,
-      passwordConfirm: `${PASSWORD}!`,
-    });
+    const mismatch = await setupWith(server, token, { passwordConfirm: `${PASSWORD}!` });
     expectRawError(mismatch, 400);
     expect(Object.keys((mismatch.body as { data: object }).data)).toContain("passwordConfirm");
-    const badEmail = await setup(server, {
-      token,
-      email: "not an email",
-      password: PASSWORD,
-      passwordConfirm: PASSWORD,
-    });
+    const badEmail = await setupWith(server, token, { email: "not an email" });
     expectRawError(badEmail, 400);
     expect(Object.keys((badEmail.body as { data: object }).data)).toContain("email");
-    const ok = await setup(server, {
-      token,
-      email: "a@example.com",
-      password: PASSWORD,
-      passwordConfirm: PASSWORD,
-    });
+    const ok = await setupWith(server, token);
     expect(ok.status, ok.text).toBe(200);
   });
 
@@ -165,12 +130,7 @@ describe.each(await storesUnderTest())("first-run setup (%s)", (kind) => {
         ip: "",
       },
     );
-    const res = await setup(server, {
-      token,
-      email: "a@example.com",
-      password: PASSWORD,
-      passwordConfirm: PASSWORD,
-    });
+    const res = await setupWith(server, token);
     expectRawError(res, 400);
     expect((res.body as { message: string }).message).toMatch(/already exists/);
   });

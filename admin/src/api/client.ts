@@ -22,6 +22,11 @@ export class ApiError extends Error {
   }
 }
 
+/** Any thrown value as an ApiError (a network failure becomes status 0). */
+export function toApiError(err: unknown): ApiError {
+  return err instanceof ApiError ? err : new ApiError(0, String(err));
+}
+
 export type Query = Record<string, string | number | boolean | undefined>;
 
 export function queryString(query: Query = {}): string {

@@ -1,6 +1,6 @@
-import { useEffect, useState } from "preact/hooks";
-import { ApiError, api, type ListResult } from "../api/client";
-import { Pagination } from "../ui/pagination";
+import { useState } from "preact/hooks";
+import { FilterForm, PagedTable } from "./list-parts";
+import { usePagedList } from "./use-paged-list";
 
 interface AuditEntry {
   id: string;
@@ -32,22 +32,10 @@ export function AuditScreen() {
     actorId: "",
   });
   const [filter, setFilter] = useState("");
-  const [page, setPage] = useState(1);
-  const [result, setResult] = useState<ListResult<AuditEntry> | null>(null);
-  const [error, setError] = useState<ApiError | null>(null);
+  const list = usePagedList<AuditEntry>("/api/audit", { filter });
+  const { setPage } = list;
 
-  useEffect(() => {
-    api<ListResult<AuditEntry>>("GET", "/api/audit", { query: { page, perPage: 50, filter } }).then(
-      (res) => {
-        setResult(res);
-        setError(null);
-      },
-      (err) => setError(err instanceof ApiError ? err : new ApiError(0, String(err))),
-    );
-  }, [page, filter]);
-
-  const apply = (event: Event) => {
-    event.preventDefault();
+  const apply = () => {
     const parts = FILTERS.filter((f) => inputs[f.key].trim()).map(
       (f) => `${f.key} = "${inputs[f.key].trim().replaceAll('"', "")}"`,
     );
@@ -60,7 +48,7 @@ export function AuditScreen() {
       <header class="page-header">
         <h1>Audit log</h1>
       </header>
-      <form class="filter-grid" onSubmit={apply} aria-label="Filter the audit log">
+      <FilterForm label="Filter the audit log" onApply={apply}>
         {FILTERS.map((f) => (
           <div class="form-field" key={f.key}>
             <label for={`audit-${f.key}`}>{f.label}</label>
@@ -73,61 +61,26 @@ export function AuditScreen() {
             />
           </div>
         ))}
-        <div class="filter-submit">
-          <button type="submit" class="btn">
-            Apply filters
-          </button>
-        </div>
-      </form>
-      {error && (
-        <p class="form-error" role="alert">
-          {error.message}
-        </p>
-      )}
-      {result && (
-        <>
-          {result.items.length > 0 && (
-            <div class="table-wrap">
-              <table class="records-table">
-                <caption class="sr-only">Audit entries</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">Time (UTC)</th>
-                    <th scope="col">Action</th>
-                    <th scope="col">Collection</th>
-                    <th scope="col">Record</th>
-                    <th scope="col">Actor</th>
-                    <th scope="col">Changes</th>
-                    <th scope="col">IP</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {result.items.map((e) => (
-                    <tr key={e.id}>
-                      <td class="nowrap">{e.created.slice(0, 19)}</td>
-                      <td>
-                        <span class="pill">{e.action}</span>
-                      </td>
-                      <td>{e.collectionName}</td>
-                      <td class="mono">{e.recordId}</td>
-                      <td class="mono">{e.actorId ? `${e.actorCollection}/${e.actorId}` : "—"}</td>
-                      <td>{e.changes.join(", ")}</td>
-                      <td class="mono">{e.ip}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          )}
-          {result.items.length === 0 && <p class="muted">No entries.</p>}
-          <Pagination
-            page={result.page}
-            totalPages={result.totalPages}
-            totalItems={result.totalItems}
-            onPage={setPage}
-          />
-        </>
-      )}
+      </FilterForm>
+      <PagedTable
+        list={list}
+        caption="Audit entries"
+        columns={["Time (UTC)", "Action", "Collection", "Record", "Actor", "Changes", "IP"]}
+        empty="No entries."
+        row={(e) => (
+          <tr key={e.id}>
+            <td class="nowrap">{e.created.slice(0, 19)}</td>
+            <td>
+              <span class="pill">{e.action}</span>
+            </td>
+            <td>{e.collectionName}</td>
+            <td class="mono">{e.recordId}</td>
+            <td class="mono">{e.actorId ? `${e.actorCollection}/${e.actorId}` : "—"}</td>
+            <td>{e.changes.join(", ")}</td>
+            <td class="mono">{e.ip}</td>
+          </tr>
+        )}
+      />
     </section>
   );
 }

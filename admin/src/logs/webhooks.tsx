@@ -1,8 +1,9 @@
 import { useCallback, useEffect, useState } from "preact/hooks";
-import { ApiError, api, describeError, type ListResult } from "../api/client";
+import { type ApiError, api, describeError, type ListResult, toApiError } from "../api/client";
+import { DataTable } from "../ui/data-table";
 import { ConfirmDialog, Dialog } from "../ui/dialog";
-import { CheckboxField, describedBy, FormField } from "../ui/form-field";
-import { toast } from "../ui/toasts";
+import { CheckboxField, InputField } from "../ui/form-field";
+import { toastAction } from "../ui/toasts";
 
 interface Webhook {
   id: string;
@@ -39,23 +40,19 @@ export function WebhooksScreen() {
   }, []);
   useEffect(load, [load]);
 
-  const toggle = async (hook: Webhook) => {
-    try {
-      await api("PATCH", `/api/webhooks/${encodeURIComponent(hook.id)}`, { body: { active: !hook.active } });
-      load();
-    } catch (err) {
-      toast(describeError(err), "error");
-    }
-  };
-  const remove = async (hook: Webhook) => {
+  const toggle = (hook: Webhook) =>
+    toastAction(
+      () => api("PATCH", `/api/webhooks/${encodeURIComponent(hook.id)}`, { body: { active: !hook.active } }),
+      undefined,
+      load,
+    );
+  const remove = (hook: Webhook) => {
     setRemoving(null);
-    try {
-      await api("DELETE", `/api/webhooks/${encodeURIComponent(hook.id)}`);
-      toast("Webhook removed.");
-      load();
-    } catch (err) {
-      toast(describeError(err), "error");
-    }
+    return toastAction(
+      () => api("DELETE", `/api/webhooks/${encodeURIComponent(hook.id)}`),
+      "Webhook removed.",
+      load,
+    );
   };
 
   return (
@@ -69,44 +66,29 @@ export function WebhooksScreen() {
       {error && <p class="form-error">{error}</p>}
       {hooks && hooks.length === 0 && <p class="muted">No webhooks yet.</p>}
       {hooks && hooks.length > 0 && (
-        <div class="table-wrap">
-          <table class="records-table">
-            <caption class="sr-only">Webhooks</caption>
-            <thead>
-              <tr>
-                <th scope="col">URL</th>
-                <th scope="col">Events</th>
-                <th scope="col">State</th>
-                <th scope="col">
-                  <span class="sr-only">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {hooks.map((h) => (
-                <tr key={h.id}>
-                  <td class="mono">{h.url}</td>
-                  <td>{h.events.join(", ")}</td>
-                  <td>
-                    <span class={`pill ${h.active ? "pill-on" : ""}`}>{h.active ? "active" : "paused"}</span>
-                  </td>
-                  <td class="nowrap">
-                    <button type="button" class="btn btn-sm" onClick={() => setViewing(h)}>
-                      Deliveries<span class="sr-only"> of {h.url}</span>
-                    </button>
-                    <button type="button" class="btn btn-sm" onClick={() => toggle(h)}>
-                      {h.active ? "Pause" : "Resume"}
-                      <span class="sr-only"> {h.url}</span>
-                    </button>
-                    <button type="button" class="btn btn-sm btn-danger-ghost" onClick={() => setRemoving(h)}>
-                      Remove<span class="sr-only"> {h.url}</span>
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable caption="Webhooks" columns={["URL", "Events", "State", { hidden: "Actions" }]}>
+          {hooks.map((h) => (
+            <tr key={h.id}>
+              <td class="mono">{h.url}</td>
+              <td>{h.events.join(", ")}</td>
+              <td>
+                <span class={`pill ${h.active ? "pill-on" : ""}`}>{h.active ? "active" : "paused"}</span>
+              </td>
+              <td class="nowrap">
+                <button type="button" class="btn btn-sm" onClick={() => setViewing(h)}>
+                  Deliveries<span class="sr-only"> of {h.url}</span>
+                </button>
+                <button type="button" class="btn btn-sm" onClick={() => toggle(h)}>
+                  {h.active ? "Pause" : "Resume"}
+                  <span class="sr-only"> {h.url}</span>
+                </button>
+                <button type="button" class="btn btn-sm btn-danger-ghost" onClick={() => setRemoving(h)}>
+                  Remove<span class="sr-only"> {h.url}</span>
+                </button>
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       )}
       {adding && (
         <NewWebhook
@@ -154,7 +136,7 @@ function NewWebhook({ onClose, onSaved }: { onClose: () => void; onSaved: () => 
       if (res.secret) setSecret(res.secret);
       else onSaved();
     } catch (err) {
-      setError(err instanceof ApiError ? err : new ApiError(0, String(err)));
+      setError(toApiError(err));
     }
   };
   if (secret)
@@ -184,29 +166,23 @@ function NewWebhook({ onClose, onSaved }: { onClose: () => void; onSaved: () => 
     >
       <form id="webhook-form" class="stack" noValidate onSubmit={save}>
         {error && !msg("url") && !msg("events") && <p class="form-error">{error.message}</p>}
-        <FormField id="webhook-url" label="URL" error={msg("url")}>
-          <input
-            id="webhook-url"
-            type="url"
-            value={url}
-            onInput={(e) => setUrl(e.currentTarget.value)}
-            {...describedBy("webhook-url", msg("url"))}
-          />
-        </FormField>
-        <FormField
+        <InputField
+          id="webhook-url"
+          label="URL"
+          error={msg("url")}
+          value={url}
+          onValue={setUrl}
+          input={{ type: "url" }}
+        />
+        <InputField
           id="webhook-events"
           label="Events"
           error={msg("events")}
           hint="Comma-separated, e.g. posts.create, *"
-        >
-          <input
-            id="webhook-events"
-            class="mono"
-            value={events}
-            onInput={(e) => setEvents(e.currentTarget.value)}
-            {...describedBy("webhook-events", msg("events"), true)}
-          />
-        </FormField>
+          value={events}
+          onValue={setEvents}
+          input={{ class: "mono" }}
+        />
         <CheckboxField id="webhook-active" label="Active" checked={active} onChange={setActive} />
       </form>
     </Dialog>
@@ -225,56 +201,44 @@ function Deliveries({ hook, onClose }: { hook: Webhook; onClose: () => void }) {
     );
   }, [hook.id]);
   useEffect(load, [load]);
-  const retry = async (d: Delivery) => {
-    try {
-      await api("POST", `/api/jobs/${encodeURIComponent(d.jobId)}/retry`);
-      toast("Delivery queued again.");
-      load();
-    } catch (err) {
-      toast(describeError(err), "error");
-    }
-  };
+  const retry = (d: Delivery) =>
+    toastAction(
+      () => api("POST", `/api/jobs/${encodeURIComponent(d.jobId)}/retry`),
+      "Delivery queued again.",
+      load,
+    );
   return (
     <Dialog title={`Deliveries to ${hook.url}`} onClose={onClose} wide>
       {error && <p class="form-error">{error}</p>}
       {items && items.length === 0 && <p class="muted">No deliveries yet.</p>}
       {items && items.length > 0 && (
-        <table class="records-table compact">
-          <caption class="sr-only">Deliveries</caption>
-          <thead>
-            <tr>
-              <th scope="col">Time (UTC)</th>
-              <th scope="col">Event</th>
-              <th scope="col">Result</th>
-              <th scope="col">Attempt</th>
-              <th scope="col">
-                <span class="sr-only">Actions</span>
-              </th>
+        <DataTable
+          caption="Deliveries"
+          columns={["Time (UTC)", "Event", "Result", "Attempt", { hidden: "Actions" }]}
+          compact
+          wrap={false}
+        >
+          {items.map((d) => (
+            <tr key={d.id}>
+              <td class="nowrap">{d.created.slice(0, 19)}</td>
+              <td class="mono">{d.eventType}</td>
+              <td>
+                <span class={`pill ${d.status === "success" ? "pill-on" : "pill-bad"}`}>
+                  {d.status} {d.httpStatus ? `(${d.httpStatus})` : ""}
+                </span>{" "}
+                {d.error && <span class="muted small">{d.error}</span>}
+              </td>
+              <td>{d.attempt}</td>
+              <td>
+                {d.status === "failed" && (
+                  <button type="button" class="btn btn-sm" onClick={() => retry(d)}>
+                    Retry<span class="sr-only"> delivery {d.id}</span>
+                  </button>
+                )}
+              </td>
             </tr>
-          </thead>
-          <tbody>
-            {items.map((d) => (
-              <tr key={d.id}>
-                <td class="nowrap">{d.created.slice(0, 19)}</td>
-                <td class="mono">{d.eventType}</td>
-                <td>
-                  <span class={`pill ${d.status === "success" ? "pill-on" : "pill-bad"}`}>
-                    {d.status} {d.httpStatus ? `(${d.httpStatus})` : ""}
-                  </span>{" "}
-                  {d.error && <span class="muted small">{d.error}</span>}
-                </td>
-                <td>{d.attempt}</td>
-                <td>
-                  {d.status === "failed" && (
-                    <button type="button" class="btn btn-sm" onClick={() => retry(d)}>
-                      Retry<span class="sr-only"> delivery {d.id}</span>
-                    </button>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </DataTable>
       )}
     </Dialog>
   );

@@ -1,8 +1,9 @@
 import { useState } from "preact/hooks";
-import { ApiError, api } from "../api/client";
+import { api } from "../api/client";
 import { type Superuser, session } from "../api/session";
 import { navigate } from "../router";
-import { describedBy, FormField } from "../ui/form-field";
+import { InputField } from "../ui/form-field";
+import { useApiSubmit } from "../ui/use-api-submit";
 import { AuthCard } from "./auth-card";
 
 /** First run: the link printed by the server carries a one-time token; this creates the first superuser. */
@@ -10,25 +11,13 @@ export function SetupScreen({ token }: { token: string }) {
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
   const [passwordConfirm, setPasswordConfirm] = useState("");
-  const [error, setError] = useState<ApiError | null>(null);
-  const [busy, setBusy] = useState(false);
-
-  const submit = async (event: Event) => {
-    event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      const res = await api<{ token: string; record: Superuser }>("POST", "/api/admin/setup", {
-        body: { token, email, password, passwordConfirm },
-      });
-      session.signIn(res.token, res.record);
-      navigate("/");
-    } catch (err) {
-      setError(err instanceof ApiError ? err : new ApiError(0, String(err)));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { error, busy, submit } = useApiSubmit(async () => {
+    const res = await api<{ token: string; record: Superuser }>("POST", "/api/admin/setup", {
+      body: { token, email, password, passwordConfirm },
+    });
+    session.signIn(res.token, res.record);
+    navigate("/");
+  });
 
   const fieldError = (name: string) => error?.fieldMessage(name);
   const general = error && !["email", "password", "passwordConfirm"].some((k) => fieldError(k));
@@ -43,41 +32,31 @@ export function SetupScreen({ token }: { token: string }) {
             {error.message}
           </p>
         )}
-        <FormField id="setup-email" label="Email" error={fieldError("email")}>
-          <input
-            id="setup-email"
-            type="email"
-            autoComplete="username"
-            value={email}
-            onInput={(e) => setEmail(e.currentTarget.value)}
-            {...describedBy("setup-email", fieldError("email"))}
-          />
-        </FormField>
-        <FormField
+        <InputField
+          id="setup-email"
+          label="Email"
+          error={fieldError("email")}
+          value={email}
+          onValue={setEmail}
+          input={{ type: "email", autoComplete: "username" }}
+        />
+        <InputField
           id="setup-password"
           label="Password"
           error={fieldError("password")}
           hint="At least 8 characters."
-        >
-          <input
-            id="setup-password"
-            type="password"
-            autoComplete="new-password"
-            value={password}
-            onInput={(e) => setPassword(e.currentTarget.value)}
-            {...describedBy("setup-password", fieldError("password"), true)}
-          />
-        </FormField>
-        <FormField id="setup-password-confirm" label="Confirm password" error={fieldError("passwordConfirm")}>
-          <input
-            id="setup-password-confirm"
-            type="password"
-            autoComplete="new-password"
-            value={passwordConfirm}
-            onInput={(e) => setPasswordConfirm(e.currentTarget.value)}
-            {...describedBy("setup-password-confirm", fieldError("passwordConfirm"))}
-          />
-        </FormField>
+          value={password}
+          onValue={setPassword}
+          input={{ type: "password", autoComplete: "new-password" }}
+        />
+        <InputField
+          id="setup-password-confirm"
+          label="Confirm password"
+          error={fieldError("passwordConfirm")}
+          value={passwordConfirm}
+          onValue={setPasswordConfirm}
+          input={{ type: "password", autoComplete: "new-password" }}
+        />
         <button type="submit" class="btn btn-primary btn-block" disabled={busy}>
           {busy ? "Creating…" : "Create superuser and sign in"}
         </button>

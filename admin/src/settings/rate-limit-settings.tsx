@@ -1,4 +1,5 @@
 import { useState } from "preact/hooks";
+import { DataTable } from "../ui/data-table";
 import { CheckboxField } from "../ui/form-field";
 import type { RateLimitRule, SectionProps } from "./settings-types";
 
@@ -23,81 +24,55 @@ export function RateLimitSettings({ settings, error, busy, onSave }: SectionProp
         checked={limits.enabled}
         onChange={(v) => setLimits({ ...limits, enabled: v })}
       />
-      <div class="table-wrap">
-        <table class="records-table compact">
-          <caption class="sr-only">Rate limit rules</caption>
-          <thead>
-            <tr>
-              <th scope="col">Label</th>
-              <th scope="col">Max requests</th>
-              <th scope="col">Window (s)</th>
-              <th scope="col">Audience</th>
-              <th scope="col">
-                <span class="sr-only">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {limits.rules.map((r, i) => (
-              <tr key={i}>
-                <td>
-                  <input
-                    class="mono"
-                    aria-label={`Rule ${i + 1} label`}
-                    value={r.label}
-                    onInput={(e) => setRule(i, { label: e.currentTarget.value })}
-                    aria-invalid={msg(i, "label") ? true : undefined}
-                  />
-                  {msg(i, "label") && <p class="field-error">{msg(i, "label")}</p>}
-                </td>
-                <td>
-                  <input
-                    type="number"
-                    aria-label={`Rule ${i + 1} max requests`}
-                    value={r.maxRequests}
-                    onInput={(e) => setRule(i, { maxRequests: Number(e.currentTarget.value) })}
-                    aria-invalid={msg(i, "maxRequests") ? true : undefined}
-                  />
-                  {msg(i, "maxRequests") && <p class="field-error">{msg(i, "maxRequests")}</p>}
-                </td>
-                <td>
-                  <input
-                    type="number"
-                    aria-label={`Rule ${i + 1} window in seconds`}
-                    value={r.duration}
-                    onInput={(e) => setRule(i, { duration: Number(e.currentTarget.value) })}
-                    aria-invalid={msg(i, "duration") ? true : undefined}
-                  />
-                  {msg(i, "duration") && <p class="field-error">{msg(i, "duration")}</p>}
-                </td>
-                <td>
-                  <select
-                    aria-label={`Rule ${i + 1} audience`}
-                    value={r.audience}
-                    onChange={(e) =>
-                      setRule(i, { audience: e.currentTarget.value as RateLimitRule["audience"] })
-                    }
-                  >
-                    <option value="">Everyone</option>
-                    <option value="@guest">Guests</option>
-                    <option value="@auth">Signed in</option>
-                  </select>
-                </td>
-                <td>
-                  <button
-                    type="button"
-                    class="btn btn-danger-ghost btn-sm"
-                    onClick={() => setLimits({ ...limits, rules: limits.rules.filter((_, j) => j !== i) })}
-                    aria-label={`Remove rule ${r.label || i + 1}`}
-                  >
-                    Remove
-                  </button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable
+        caption="Rate limit rules"
+        columns={["Label", "Max requests", "Window (s)", "Audience", { hidden: "Actions" }]}
+        compact
+      >
+        {limits.rules.map((r, i) => (
+          <tr key={i}>
+            <RuleCell
+              label={`Rule ${i + 1} label`}
+              value={r.label}
+              error={msg(i, "label")}
+              onValue={(v) => setRule(i, { label: v })}
+            />
+            <RuleCell
+              label={`Rule ${i + 1} max requests`}
+              value={r.maxRequests}
+              error={msg(i, "maxRequests")}
+              onValue={(v) => setRule(i, { maxRequests: Number(v) })}
+            />
+            <RuleCell
+              label={`Rule ${i + 1} window in seconds`}
+              value={r.duration}
+              error={msg(i, "duration")}
+              onValue={(v) => setRule(i, { duration: Number(v) })}
+            />
+            <td>
+              <select
+                aria-label={`Rule ${i + 1} audience`}
+                value={r.audience}
+                onChange={(e) => setRule(i, { audience: e.currentTarget.value as RateLimitRule["audience"] })}
+              >
+                <option value="">Everyone</option>
+                <option value="@guest">Guests</option>
+                <option value="@auth">Signed in</option>
+              </select>
+            </td>
+            <td>
+              <button
+                type="button"
+                class="btn btn-danger-ghost btn-sm"
+                onClick={() => setLimits({ ...limits, rules: limits.rules.filter((_, j) => j !== i) })}
+                aria-label={`Remove rule ${r.label || i + 1}`}
+              >
+                Remove
+              </button>
+            </td>
+          </tr>
+        ))}
+      </DataTable>
       <div class="row">
         <button
           type="button"
@@ -116,5 +91,31 @@ export function RateLimitSettings({ settings, error, busy, onSave }: SectionProp
         </button>
       </div>
     </form>
+  );
+}
+
+/** One input cell of a rule row (a number input for numbers), with the API's message for it. */
+function RuleCell({
+  label,
+  value,
+  error,
+  onValue,
+}: {
+  label: string;
+  value: string | number;
+  error: string | undefined;
+  onValue: (value: string) => void;
+}) {
+  return (
+    <td>
+      <input
+        {...(typeof value === "number" ? { type: "number" } : { class: "mono" })}
+        aria-label={label}
+        value={value}
+        onInput={(e) => onValue(e.currentTarget.value)}
+        aria-invalid={error ? true : undefined}
+      />
+      {error && <p class="field-error">{error}</p>}
+    </td>
   );
 }

@@ -1,4 +1,4 @@
-import type { ComponentChildren } from "preact";
+import type { ComponentChildren, InputHTMLAttributes } from "preact";
 
 interface FormFieldProps {
   /** The id of the control inside; the label points at it and the error describes it. */
@@ -61,5 +61,31 @@ export function CheckboxField({
       />
       <label for={id}>{label}</label>
     </div>
+  );
+}
+
+interface InputFieldProps {
+  id: string;
+  label: ComponentChildren;
+  error?: string | undefined;
+  hint?: ComponentChildren;
+  value: string;
+  onValue: (value: string) => void;
+  /** Further attributes of the input (type, autocomplete, class…). */
+  input?: InputHTMLAttributes<HTMLInputElement>;
+}
+
+/** A FormField around a text input that is described by its error, or else its hint. */
+export function InputField({ id, label, error, hint, value, onValue, input }: InputFieldProps) {
+  return (
+    <FormField id={id} label={label} error={error} hint={hint}>
+      <input
+        {...input}
+        id={id}
+        value={value}
+        onInput={(e) => onValue(e.currentTarget.value)}
+        {...describedBy(id, error, Boolean(hint))}
+      />
+    </FormField>
   );
 }

@@ -1,4 +1,5 @@
 import { useEffect, useState } from "preact/hooks";
+import { describeError } from "../api/client";
 
 interface Toast {
   id: number;
@@ -26,6 +27,17 @@ export function toast(text: string, kind: Toast["kind"] = "success"): void {
     },
     kind === "error" ? 6000 : 3000,
   );
+}
+
+/** Runs an action: on success toasts `done` (when given) and calls `after`; on failure toasts the error. */
+export async function toastAction(task: () => Promise<unknown>, done?: string, after?: () => void) {
+  try {
+    await task();
+    if (done) toast(done);
+    after?.();
+  } catch (err) {
+    toast(describeError(err), "error");
+  }
 }
 
 export function ToastRegion() {
