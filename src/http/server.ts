@@ -5,6 +5,7 @@ import { notFound } from "../errors/api-error.js";
 import { UploadReceiver } from "../files/receive-upload.js";
 import { customRoutes } from "../hooks/custom-routes.js";
 import { registerRequestLog } from "../logs/request-log-hook.js";
+import { lazyChildLogger } from "./lazy-request-logger.js";
 import { registerCors } from "./plugins/cors.js";
 import { registerErrorHandler, toApiError } from "./plugins/error-handler.js";
 import { registerJsonBody } from "./plugins/json-body.js";
@@ -49,6 +50,7 @@ export async function buildHttpServer(services: Services): Promise<FastifyInstan
     onConstructorPoisoning: "error",
     requestIdHeader: "x-request-id",
     genReqId: () => randomUUID(),
+    childLoggerFactory: lazyChildLogger,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 256 },
     // Access logs cost a log line per request; they come on with --dev / debug level.
     logController: new LogController({

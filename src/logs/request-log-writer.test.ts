@@ -3,10 +3,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { nowDate } from "../ids.js";
+import { nowDate, timeOrderedId } from "../ids.js";
 import { defaultSettings, type Settings } from "../settings/settings-model.js";
 import { openStore } from "../store/open-store.js";
 import type { Store } from "../store/store.js";
+import { insertRows } from "../store/write-statements.js";
 import { PG_URL, storesUnderTest } from "../test-support/server.js";
 import type { LogEntry } from "./log-entry.js";
 import { DEFAULT_WRITER_OPTIONS, RequestLogWriter } from "./request-log-writer.js";
@@ -114,6 +115,40 @@ describe.each(await storesUnderTest())("request log writer (%s)", (kind) => {
     await w.close();
     expect(await messages("disabled-")).toEqual([]);
     logs = { ...defaultSettings().logs };
+  });
+
+  it("skips a row whose id another node already used, and keeps the rest of the batch", async () => {
+    // The writer inserts with skipDuplicates; here the clash is made on purpose.
+    const soon = timeOrderedId();
+    const taken = nowDate();
+    await insertRows(
+      store.db,
+      store.dialect,
+      "_logs",
+      ["id", "created", "updated", "message"],
+      [[soon, taken, taken, "clash-existing"]],
+    );
+    await insertRows(
+      store.db,
+      store.dialect,
+      "_logs",
+      ["id", "created", "updated", "message"],
+      [
+        [soon, taken, taken, "clash-duplicate"],
+        [timeOrderedId(), taken, taken, "clash-fresh"],
+      ],
+      { skipDuplicates: true },
+    );
+    expect((await messages("clash-")).sort()).toEqual(["clash-existing", "clash-fresh"]);
+    await expect(
+      insertRows(
+        store.db,
+        store.dialect,
+        "_logs",
+        ["id", "created", "updated", "message"],
+        [[soon, taken, taken, "clash-strict"]],
+      ),
+    ).rejects.toThrow();
   });
 
   it("prunes rows older than maxDays (and everything when logging is off)", async () => {

@@ -1,5 +1,5 @@
 import { sql } from "kysely";
-import { nowDate, randomId } from "../ids.js";
+import { nowDate, timeOrderedId } from "../ids.js";
 import type { Settings } from "../settings/settings-model.js";
 import type { Store } from "../store/store.js";
 import { insertRows } from "../store/write-statements.js";
@@ -119,18 +119,28 @@ export class RequestLogWriter {
       const rows = batch
         .filter((e) => e.level >= logs.minLevel)
         .map((e) => [
-          randomId(),
+          timeOrderedId(),
           e.created,
           e.created,
           e.level,
           e.message,
-          JSON.stringify(
-            logs.logIP ? e.data : { ...e.data, remoteIP: "", userIP: "" },
-            logs.logAuthId ? undefined : (key, value) => (key === "authId" ? "" : value),
-          ),
+          JSON.stringify(redactData(e.data, logs)),
         ]);
       // Cached statement text per batch size: no query builder on this path (it ran per request).
-      await insertRows(this.store.db, this.store.dialect, "_logs", LOG_COLUMNS, rows);
+      // Ids from another node could clash (very unlikely): such a row is skipped, not the batch.
+      await insertRows(this.store.db, this.store.dialect, "_logs", LOG_COLUMNS, rows, {
+        skipDuplicates: true,
+      });
     }
   }
+}
+
+/** The entry's data as the settings allow it to be stored (IPs and the auth id may be withheld). */
+function redactData(data: LogEntry["data"], logs: LogSettings["logs"]): LogEntry["data"] {
+  if (logs.logIP && logs.logAuthId) return data;
+  return {
+    ...data,
+    ...(logs.logIP ? {} : { remoteIP: "", userIP: "" }),
+    ...(logs.logAuthId ? {} : { authId: "" }),
+  };
 }

@@ -58,7 +58,8 @@ const BATCH_SIZES = [500, 100, 10, 1];
 /**
  * Inserts many rows with few statements (batched writers such as the request log). Rows go in
  * chunks of the fixed sizes above, whose texts are cached, so a steady stream of batches builds
- * no query trees and keeps only four texts per table.
+ * no query trees and keeps only four texts per table. With `skipDuplicates`, a row whose key is
+ * already taken is left out instead of failing the whole statement.
  */
 export async function insertRows(
   db: Db,
@@ -66,17 +67,19 @@ export async function insertRows(
   table: string,
   columns: readonly string[],
   rows: readonly (readonly unknown[])[],
+  options: { skipDuplicates?: boolean } = {},
 ) {
+  const onConflict = options.skipDuplicates ? " ON CONFLICT DO NOTHING" : "";
   let at = 0;
   while (at < rows.length) {
     const size = BATCH_SIZES.find((n) => n <= rows.length - at) as number;
-    const text = cachedText(`m|${dialect}|${table}|${columns.join("\u0000")}|${size}`, () => {
+    const text = cachedText(`m|${dialect}|${table}|${columns.join("\u0000")}|${size}${onConflict}`, () => {
       let n = 0;
       const tuples = Array.from(
         { length: size },
         () => `(${columns.map(() => placeholder(dialect, n++)).join(", ")})`,
       );
-      return `INSERT INTO ${quote(table)} (${columns.map(quote).join(", ")}) VALUES ${tuples.join(", ")}`;
+      return `INSERT INTO ${quote(table)} (${columns.map(quote).join(", ")}) VALUES ${tuples.join(", ")}${onConflict}`;
     });
     await db.executeQuery(CompiledQuery.raw(text, rows.slice(at, at + size).flat()));
     at += size;

@@ -6,10 +6,10 @@ import { systemContext } from "../records/request-context.js";
 import type { RecordValues } from "../records/row-mapping.js";
 import { recordToApi } from "../records/serialize.js";
 import type { Store } from "../store/store.js";
+import { ActiveWebhooks } from "./active-webhooks.js";
 import { matchesEvent } from "./event-pattern.js";
 import { DELIVER_JOB, type DeliverPayload, type WebhookEvent } from "./webhook-event.js";
 import type { WebhookOptions } from "./webhook-options.js";
-import { activeWebhooks } from "./webhook-store.js";
 
 export interface EnqueueDeps {
   store: Store;
@@ -24,9 +24,10 @@ export interface EnqueueDeps {
  * nodes' enqueues collapse into one job.
  */
 export function enqueueDeliveries(deps: EnqueueDeps): (entry: OutboxEntry) => Promise<void> {
+  const active = new ActiveWebhooks(deps.store.db);
   return async (entry) => {
     const type = `${entry.collectionName}.${entry.action}`;
-    const hooks = (await activeWebhooks(deps.store.db)).filter((hook) => matchesEvent(hook.events, type));
+    const hooks = (await active.get()).filter((hook) => matchesEvent(hook.events, type));
     if (hooks.length === 0) return;
     const collection = deps.registry.get(entry.collectionId);
     // A collection deleted since the write can't be serialized safely (hidden fields unknown): skip.

@@ -11,6 +11,15 @@ export interface Webhook {
   updated: string;
 }
 
+// Bumped by every change made through this module, so that caches of the active webhooks
+// (see active-webhooks.ts) re-read at once after a change on this node.
+let generation = 0;
+
+/** Changes on this node so far (other nodes' changes reach caches by their time-to-live). */
+export function webhooksGeneration(): number {
+  return generation;
+}
+
 function toWebhook(row: Record<string, unknown>): Webhook {
   let events: string[] = [];
   try {
@@ -41,6 +50,7 @@ export async function insertWebhook(db: Db, hook: Omit<Webhook, "created" | "upd
     updated: now,
   };
   await db.insertInto("_webhooks").values(row).execute();
+  generation++;
   return { ...hook, created: now, updated: now };
 }
 
@@ -55,11 +65,13 @@ export async function updateWebhook(
   if (patch.secret !== undefined) set.secret = patch.secret;
   if (patch.active !== undefined) set.active = patch.active ? 1 : 0;
   const result = await db.updateTable("_webhooks").set(set).where("id", "=", id).executeTakeFirst();
+  generation++;
   return Number(result.numUpdatedRows) > 0 ? getWebhook(db, id) : undefined;
 }
 
 export async function deleteWebhook(db: Db, id: string): Promise<boolean> {
   const result = await db.deleteFrom("_webhooks").where("id", "=", id).executeTakeFirst();
+  generation++;
   if (Number(result.numDeletedRows) === 0) return false;
   await db.deleteFrom("_webhook_deliveries").where("webhook_id", "=", id).execute();
   return true;

@@ -45,9 +45,14 @@ export async function registerMultipart(
     pendingUploads.delete(request);
     await Promise.all(pending.map((u) => u.discardPending().catch(() => {})));
   };
-  app.addHook("onResponse", async (request) => {
-    await discardPending(request);
-    if (cutOff.has(request)) lingerThenClose(request.raw);
+  // A callback hook, not an async one: it runs for every request and almost always has nothing to do.
+  app.addHook("onResponse", (request, _reply, done) => {
+    const finish = () => {
+      if (cutOff.has(request)) lingerThenClose(request.raw);
+      done();
+    };
+    if (!pendingUploads.has(request)) return finish();
+    void discardPending(request).then(finish, finish);
   });
   app.addHook("onRequestAbort", discardPending);
 }

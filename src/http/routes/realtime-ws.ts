@@ -20,6 +20,12 @@ const MAX_CLIENT_FRAME = 512 * 1024;
  * Heartbeats are WebSocket pings.
  */
 export async function realtimeWsRoutes(app: FastifyInstance, services: Services): Promise<void> {
+  // In a scope of its own: the plugin's per-request hooks then run for this route only, not for
+  // every API request.
+  await app.register(async (scope) => realtimeWsRoute(scope, services));
+}
+
+async function realtimeWsRoute(app: FastifyInstance, services: Services): Promise<void> {
   await app.register(websocket, { options: { maxPayload: MAX_CLIENT_FRAME } });
   const { realtime } = services;
   const deps = { store: services.store, registry: services.registry, query: services.records.query };

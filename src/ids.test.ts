@@ -1,0 +1,50 @@
+import { describe, expect, it } from "vitest";
+import { randomId, timeOrderedId } from "./ids.js";
+
+const ID = /^[a-z0-9]{15}$/;
+
+describe("randomId", () => {
+  it("draws PocketBase-shaped ids, distinct across many draws (the random pool refills)", () => {
+    const ids = new Set(Array.from({ length: 20_000 }, () => randomId()));
+    expect(ids.size).toBe(20_000);
+    for (const id of ids) expect(id).toMatch(ID);
+  });
+
+  it("uses every character of the alphabet about equally", () => {
+    const counts = new Map<string, number>();
+    for (let i = 0; i < 4_000; i++) for (const c of randomId()) counts.set(c, (counts.get(c) ?? 0) + 1);
+    expect(counts.size).toBe(36);
+    const expected = (4_000 * 15) / 36;
+    for (const n of counts.values()) expect(Math.abs(n - expected) / expected).toBeLessThan(0.15);
+  });
+
+  it("honours a requested length", () => {
+    expect(randomId(40)).toMatch(/^[a-z0-9]{40}$/);
+  });
+});
+
+describe("timeOrderedId", () => {
+  it("is PocketBase-shaped and sorts in the order it was drawn, within and across milliseconds", () => {
+    const drawn = [
+      ...Array.from({ length: 1_000 }, () => timeOrderedId(1_800_000_000_000)),
+      ...Array.from({ length: 10 }, () => timeOrderedId(1_800_000_000_001)),
+      timeOrderedId(1_800_000_000_500),
+    ];
+    for (const id of drawn) expect(id).toMatch(ID);
+    expect(new Set(drawn).size).toBe(drawn.length);
+    expect([...drawn].sort()).toEqual(drawn);
+  });
+
+  it("stays increasing when the clock steps back", () => {
+    const later = timeOrderedId(1_900_000_000_000);
+    const afterStepBack = timeOrderedId(1_899_999_999_000);
+    expect(afterStepBack > later).toBe(true);
+  });
+
+  it("borrows the next millisecond rather than repeat when one millisecond overflows its sequence", () => {
+    const ms = 2_000_000_000_000;
+    const ids = Array.from({ length: 36 ** 3 + 5 }, () => timeOrderedId(ms));
+    expect(new Set(ids).size).toBe(ids.length);
+    expect([...ids].sort()).toEqual(ids);
+  });
+});
