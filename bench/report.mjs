@@ -46,6 +46,7 @@ export function printExtra(extra) {
       .filter(([, v]) => v !== null && v !== undefined)
       .map(([store, v]) => (unit ? `${store} ${v} ${unit}` : `${store} ${v}`))
       .join(", ") || "n/a";
+  console.log(`idle RSS (fresh start, empty app):  ${perStore(extra.start_rss_mib ?? {}, "MiB")}`);
   console.log(`idle RSS (after seeding):          ${perStore(extra.idle_rss_mib, "MiB")}`);
   console.log(`RSS under load (max during mixed): ${perStore(extra.load_rss_mib, "MiB")}`);
   const cold = Object.fromEntries(

@@ -107,6 +107,10 @@ async function benchStore(kind, options, failures, extra) {
       `backroom (${kind})`,
       { cwd: root },
     );
+    await sleep(1000); // start-up work (migrations, first settings read) done
+    const startRss = rssMiB(backroom.child.pid);
+    if (startRss !== undefined) log(`${kind}: Backroom idle RSS after start: ${startRss.toFixed(1)} MiB`);
+    extra.start_rss_mib[kind] = round1(startRss);
     log(`${kind}: Backroom at ${backroom.url}, seeding ${options.orders} orders`);
     const seeded = await seed({
       baseUrl: backroom.url,
@@ -203,7 +207,7 @@ async function extrasForStore(kind, options, failures, extra) {
 
 async function main() {
   const options = readOptions(process.argv.slice(2), scenarioNames);
-  if (!existsSync(`${root}dist/cli/main.js`)) {
+  if (!existsSync(`${root}dist/bundle/main.js`)) {
     throw new Error("dist/ is missing: run `npm run bench` (it builds first) or `npm run build`");
   }
   if (options.profile) mkdirSync(PROFILE_DIR, { recursive: true });
@@ -215,7 +219,7 @@ async function main() {
   );
   const failures = [];
   const rows = [];
-  const extra = { idle_rss_mib: {}, load_rss_mib: {}, cold_start: {}, list_by_size: null };
+  const extra = { start_rss_mib: {}, idle_rss_mib: {}, load_rss_mib: {}, cold_start: {}, list_by_size: null };
   for (const kind of options.stores) {
     if (kind === "postgres") {
       const problem = await postgresProblem();

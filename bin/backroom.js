@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-import { main } from "../dist/cli/main.js";
+// The bundled build (scripts/bundle-server.mjs): same code as dist/cli/main.js, fewer files to load.
+import { main } from "../dist/bundle/main.js";
 
 main(process.argv).then(
   (code) => {

@@ -32,9 +32,10 @@ const sourcesChanged =
   !existsSync(builtMarker) ||
   Math.max(newestMtime(join(root, "src")), statSync(join(root, "tsconfig.json")).mtimeMs) >
     statSync(builtMarker).mtimeMs;
-if (sourcesChanged) {
+if (sourcesChanged || !existsSync(join(root, "dist", "bundle", "main.js"))) {
   console.error("[backroom] building…");
   run("npx tsc -p tsconfig.build.json");
+  run("node scripts/bundle-server.mjs");
 }
 
 const adminMarker = join(root, "dist", "admin-ui", "index.html");

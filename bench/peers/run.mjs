@@ -215,7 +215,7 @@ async function benchPeer(peer, backroom, data, options) {
 
 async function main() {
   const options = readPeerOptions(process.argv.slice(2));
-  if (!existsSync(`${root}dist/cli/main.js`)) {
+  if (!existsSync(`${root}dist/bundle/main.js`)) {
     throw new Error("dist/ is missing: run `npm run bench:peers` (it builds first) or `npm run build`");
   }
   const startLoad = load1();

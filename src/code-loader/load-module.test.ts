@@ -103,7 +103,7 @@ describe("loadModule", () => {
   });
 
   it('points "backroom" at the server\'s built public entry, one instance shared by every loaded file', async () => {
-    expect(backroomEntryExists(), "dist/index.js is built by `npm test` (pretest)").toBe(true);
+    expect(backroomEntryExists(), "dist/bundle/index.js is built by `npm test` (pretest)").toBe(true);
     const first = write({
       "hooks/a.ts": `import { ApiError } from "backroom";
         export const Err = ApiError;

@@ -12,7 +12,13 @@ import { deleteWebhook, insertWebhook, updateWebhook } from "./webhook-store.js"
 describe("active webhooks cache", () => {
   const dir = mkdtempSync(join(tmpdir(), "backroom-hooks-cache-"));
   let store: Store;
-  const hook = (id: string) => ({ id, url: `https://example.com/${id}`, events: ["*"], secret: "s", active: true });
+  const hook = (id: string) => ({
+    id,
+    url: `https://example.com/${id}`,
+    events: ["*"],
+    secret: "s",
+    active: true,
+  });
   const ids = async (active: ActiveWebhooks, now?: number) => (await active.get(now)).map((h) => h.id).sort();
 
   beforeAll(async () => {
