@@ -70,7 +70,7 @@ export async function openServices(config: Config): Promise<Services> {
       events: new OutboxDispatcher(store, {}, notify),
       realtime: new RealtimeHub({ store, registry, query: records.query }, realtimeOptionsFromEnv()),
       jobs: new JobQueue(store, jobQueueOptionsFromEnv()),
-      files: await openStorage(config.files),
+      files: await openStorage(config.files, () => settings.get()),
       hooks: undefined as unknown as HookRuntime,
     };
     services.hooks = new HookRuntime(services, config.hookTimeoutMs);

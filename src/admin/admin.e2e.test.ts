@@ -405,6 +405,21 @@ describe.each(kinds)("admin UI end to end (%s)", (kind) => {
     await page.getByRole("button", { name: "Save application settings" }).click();
     await expect.poll(() => page.locator("#meta-appURL-error").textContent()).toMatch(/\S/);
 
+    // File storage: turning S3 on without its details is refused field by field; the test says
+    // what is wrong with what was saved (here: S3 is off).
+    await page.getByRole("tab", { name: "File storage" }).click();
+    await page.getByText("Files go to the local storage folder.").waitFor();
+    await page.getByLabel("Store uploaded files in S3-compatible storage").check();
+    await page.getByLabel("Endpoint").fill("ftp://nowhere");
+    await expectNoSeriousAxeViolations(page, "settings (file storage)");
+    await page.getByRole("button", { name: "Save storage settings" }).click();
+    await expect.poll(() => page.locator("#s3-bucket-error").textContent()).toMatch(/blank/);
+    await expect.poll(() => page.locator("#s3-endpoint-error").textContent()).toMatch(/URL/);
+    expect(((await api("/api/settings")).s3 as { enabled: boolean }).enabled).toBe(false);
+    await page.getByRole("button", { name: "Test S3 connection" }).click();
+    await expect.poll(() => page.getByRole("alert").last().textContent()).toMatch(/not enabled/);
+    await shot("19b-settings-storage");
+
     // Rate limits and token durations, each saved on its own.
     await page.getByRole("tab", { name: "Rate limits" }).click();
     await page.getByLabel("Enable rate limits").check();

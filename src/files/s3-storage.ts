@@ -20,6 +20,8 @@ export interface S3Options {
   secretAccessKey?: string;
   /** Key prefix inside the bucket (several apps may share one bucket). */
   prefix?: string;
+  /** Tries per request (the SDK's default is 3, with backoff); a connection test uses 1. */
+  maxAttempts?: number;
 }
 
 const isMissing = (err: unknown) => {
@@ -45,6 +47,7 @@ export class S3Storage implements FileStorage {
       // an operation requires them.
       requestChecksumCalculation: "WHEN_REQUIRED",
       responseChecksumValidation: "WHEN_REQUIRED",
+      ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}),
     });
     this.prefix = options.prefix ? `${options.prefix.replace(/\/+$/, "")}/` : "";
   }

@@ -33,6 +33,7 @@ import { realtimeSseRoutes } from "./routes/realtime-sse.js";
 import { realtimeWsRoutes } from "./routes/realtime-ws.js";
 import { recordRoutes } from "./routes/records.js";
 import { settingsRoutes } from "./routes/settings.js";
+import { settingsStorageRoutes } from "./routes/settings-storage.js";
 import { settingsTestEmailRoutes } from "./routes/settings-test-email.js";
 import { webhookRoutes } from "./routes/webhooks.js";
 import type { Services } from "./services.js";
@@ -86,6 +87,7 @@ export async function buildHttpServer(services: Services): Promise<FastifyInstan
   authPasswordResetRoutes(app, services);
   authEmailChangeRoutes(app, services);
   settingsTestEmailRoutes(app, services);
+  settingsStorageRoutes(app, services);
   authOtpRoutes(app, services);
   authImpersonateRoutes(app, services);
   apiKeyRoutes(app, services);

@@ -43,6 +43,20 @@ export interface Settings {
     logIP: boolean;
     logAuthId: boolean;
   };
+  /**
+   * Uploaded files in an S3-compatible bucket instead of the local folder. Ignored when the server
+   * was started with S3 flags or environment variables (those win; see `storageFromEnv`).
+   */
+  s3: {
+    enabled: boolean;
+    bucket: string;
+    region: string;
+    endpoint: string;
+    accessKey: string;
+    /** Secret: masked on read. */
+    secret: string;
+    forcePathStyle: boolean;
+  };
 }
 
 export interface RateLimitRule {
@@ -86,8 +100,20 @@ export function defaultSettings(): Settings {
     trustedProxy: { headers: [], useLeftmostIP: false },
     batch: { enabled: true, maxRequests: 50, timeout: 3, maxBodySize: 0 },
     logs: { maxDays: 5, minLevel: 0, logIP: true, logAuthId: false },
+    s3: {
+      enabled: false,
+      bucket: "",
+      region: "",
+      endpoint: "",
+      accessKey: "",
+      secret: "",
+      forcePathStyle: false,
+    },
   };
 }
 
 /** Paths of secret values: stored, used, never returned. */
-export const SECRET_PATHS: readonly (readonly string[])[] = [["smtp", "password"]];
+export const SECRET_PATHS: readonly (readonly string[])[] = [
+  ["smtp", "password"],
+  ["s3", "secret"],
+];

@@ -44,6 +44,10 @@ export function mergeSettings(
     }
     if (Object.keys(sectionIssues).length > 0) issues[section] = sectionIssues;
   }
+  if (!opts.lenient && "s3" in patch && !issues.s3) {
+    const s3Issues = checkS3(next.s3 as unknown as Settings["s3"]);
+    if (s3Issues) issues.s3 = s3Issues;
+  }
   if (Object.keys(issues).length > 0 && !opts.lenient)
     throw new ApiError(400, "Failed to update the settings.", issues);
   return next as unknown as Settings;
@@ -102,4 +106,18 @@ function checkRules(v: unknown) {
     }
   }
   return null;
+}
+
+/** S3 storage, once enabled, needs somewhere to go and credentials to get there. */
+function checkS3(s3: Settings["s3"]): IssueMap | null {
+  const issues: IssueMap = {};
+  if (s3.endpoint !== "" && !/^https?:\/\/\S+$/.test(s3.endpoint))
+    issues.endpoint = issue("validation_is_url", "Must be an http(s) URL.");
+  if (s3.enabled) {
+    for (const key of ["bucket", "region", "endpoint", "accessKey", "secret"] as const) {
+      if (s3[key].trim() === "" && !issues[key])
+        issues[key] = issue("validation_required", "Cannot be blank.");
+    }
+  }
+  return Object.keys(issues).length > 0 ? issues : null;
 }

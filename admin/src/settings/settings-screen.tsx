@@ -6,9 +6,10 @@ import { ApplicationSettings } from "./application-settings";
 import { MailSettings } from "./mail-settings";
 import { RateLimitSettings } from "./rate-limit-settings";
 import type { Settings } from "./settings-types";
+import { StorageSettings } from "./storage-settings";
 import { TokenSettings } from "./token-settings";
 
-type Section = "application" | "mail" | "rateLimits" | "tokens";
+type Section = "application" | "mail" | "storage" | "rateLimits" | "tokens";
 
 /** Application settings (/api/settings), one section at a time, each saved on its own. */
 export function SettingsScreen() {
@@ -54,6 +55,7 @@ export function SettingsScreen() {
           tabs={[
             { key: "application", label: "Application", invalid: Boolean(error?.data.meta) },
             { key: "mail", label: "Mail (SMTP)", invalid: Boolean(error?.data.smtp) },
+            { key: "storage", label: "File storage", invalid: Boolean(error?.data.s3) },
             { key: "rateLimits", label: "Rate limits", invalid: Boolean(error?.data.rateLimits) },
             { key: "tokens", label: "Token durations" },
           ]}
@@ -72,6 +74,9 @@ export function SettingsScreen() {
             <ApplicationSettings settings={settings} error={error} busy={busy} onSave={save} />
           )}
           {section === "mail" && <MailSettings settings={settings} error={error} busy={busy} onSave={save} />}
+          {section === "storage" && (
+            <StorageSettings settings={settings} error={error} busy={busy} onSave={save} />
+          )}
           {section === "rateLimits" && (
             <RateLimitSettings settings={settings} error={error} busy={busy} onSave={save} />
           )}

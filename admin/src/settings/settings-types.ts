@@ -14,7 +14,18 @@ export interface Settings {
     localName: string;
   };
   rateLimits: { enabled: boolean; rules: RateLimitRule[] };
+  s3: S3Settings;
   [section: string]: unknown;
+}
+
+export interface S3Settings {
+  enabled: boolean;
+  bucket: string;
+  region: string;
+  endpoint: string;
+  accessKey: string;
+  secret: string;
+  forcePathStyle: boolean;
 }
 
 export interface RateLimitRule {
