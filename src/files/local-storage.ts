@@ -91,5 +91,9 @@ export class LocalStorage implements FileStorage {
     }
   }
 
+  resolve(): Promise<FileStorage> {
+    return Promise.resolve(this);
+  }
+
   async close(): Promise<void> {}
 }

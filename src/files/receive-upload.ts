@@ -51,8 +51,10 @@ export class UploadReceiver {
     try {
       const { head, stream } = await splitHead(counted.stream, SNIFF_BYTES);
       const contentType = await sniffContentType(head);
-      await this.storage.write(tempKey, stream, contentType);
-      return new UploadedFile(this.storage, {
+      // One concrete storage for the temp write, the move into place and any clean-up.
+      const storage = await this.storage.resolve();
+      await storage.write(tempKey, stream, contentType);
+      return new UploadedFile(storage, {
         partName: target.key,
         name: storedFilename(clientName),
         tempKey,

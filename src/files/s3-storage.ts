@@ -152,6 +152,10 @@ export class S3Storage implements FileStorage {
     } while (token);
   }
 
+  resolve(): Promise<FileStorage> {
+    return Promise.resolve(this);
+  }
+
   async close(): Promise<void> {
     this.client.destroy();
   }

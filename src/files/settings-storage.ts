@@ -50,7 +50,11 @@ export class SettingsStorage implements FileStorage {
   }
 
   /** The storage the current settings name (switching first if they changed). */
-  async backend(): Promise<FileStorage> {
+  resolve(): Promise<FileStorage> {
+    return this.backend();
+  }
+
+  private async backend(): Promise<FileStorage> {
     const { s3 } = await this.settings();
     const key = s3.enabled ? JSON.stringify(s3OptionsFromSettings(s3)) : "local";
     if (key === this.currentKey) return this.current;

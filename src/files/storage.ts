@@ -34,6 +34,12 @@ export interface FileStorage {
   /** Deletes every object whose key starts with prefix (a record's folder). */
   deletePrefix(prefix: string): Promise<void>;
   list(prefix?: string): AsyncIterable<StoredObject>;
+  /**
+   * The concrete storage operations go to right now: itself, except for storage that follows the
+   * settings. An upload holds on to it, so a settings change between its temp write and its
+   * placement can't split the two across storages.
+   */
+  resolve(): Promise<FileStorage>;
   close(): Promise<void>;
 }
 
