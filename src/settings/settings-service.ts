@@ -15,8 +15,14 @@ export class SettingsService {
 
   constructor(private readonly store: Store) {}
 
+  /** The cached settings while they are fresh, without waiting (hot paths check this first). */
+  peek(): Settings | undefined {
+    return this.cached && Date.now() - this.cached.at < CACHE_MS ? this.cached.value : undefined;
+  }
+
   async get(): Promise<Settings> {
-    if (this.cached && Date.now() - this.cached.at < CACHE_MS) return this.cached.value;
+    const fresh = this.peek();
+    if (fresh) return fresh;
     const rows = await sql<{ value: string }>`SELECT value FROM _params WHERE id = ${PARAM_ID}`.execute(
       this.store.db,
     );

@@ -20,13 +20,21 @@ export function registerRateLimits(app: FastifyInstance, services: Services): vo
   );
   services.rateLimiter.on("recovered", () => app.log.info("rate-limit store reachable again"));
 
-  app.addHook("onRequest", async (request, reply) => {
-    const { rateLimits } = await services.settings.get();
-    if (!rateLimits.enabled || rateLimits.rules.length === 0) return;
-    const ctx = await contextOf(request, services);
-    await enforceRequestLimits(services, reply, ctx, [routeTarget(request, services.registry)], {
-      pathCheck: true,
-    });
+  const limitsOff = (s: { rateLimits: { enabled: boolean; rules: unknown[] } }) =>
+    !s.rateLimits.enabled || s.rateLimits.rules.length === 0;
+  // A callback hook with a synchronous way out: with limits off (and fresh settings in the cache)
+  // a request pays for no promise here.
+  app.addHook("onRequest", (request, reply, done) => {
+    const cached = services.settings.peek();
+    if (cached && limitsOff(cached)) return done();
+    const check = async () => {
+      if (limitsOff(await services.settings.get())) return;
+      const ctx = await contextOf(request, services);
+      await enforceRequestLimits(services, reply, ctx, [routeTarget(request, services.registry)], {
+        pathCheck: true,
+      });
+    };
+    check().then(() => done(), done);
   });
 }
 
