@@ -50,7 +50,10 @@ export function requestInfo(ctx: RequestContext, body: Record<string, unknown> =
     auth,
     body,
     query: ctx.query,
-    headers: ctx.headers,
+    // Read through: the request's header map may be built lazily (see http/request-context.ts).
+    get headers() {
+      return ctx.headers;
+    },
     method: ctx.method,
     context: ctx.context,
     isSuperuser: ctx.superuser,

@@ -171,6 +171,20 @@ describe.each(await storesUnderTest())("API rules (%s)", (kind) => {
     expect((await alice.pb.collection(name).update(a.id, { title: "retitled" })).title).toBe("retitled");
   });
 
+  it("rules can read @request.headers and @request.query (header names lower-case, - as _)", async () => {
+    const { name, a } = await notes({
+      listRule: '@request.headers.x_app_version = "2" && @request.query.tenant = "shop"',
+      viewRule: '@request.headers.x_app_version = "2"',
+    });
+    const headers = { "X-App-Version": "2" };
+    await expectSdkError(guest.collection(name).getOne(a.id), 404);
+    await expectSdkError(guest.collection(name).getOne(a.id, { headers: { "X-App-Version": "1" } }), 404);
+    expect((await guest.collection(name).getOne(a.id, { headers })).id).toBe(a.id);
+    expect((await guest.collection(name).getList(1, 10, { headers })).items).toEqual([]);
+    const listed = await guest.collection(name).getList(1, 10, { headers, query: { tenant: "shop" } });
+    expect(listed.items).toHaveLength(2);
+  });
+
   it("rules can follow relations (owner.name) and read auth fields", async () => {
     const { name, a, b } = await notes({
       listRule: 'owner.name = "Alice"',
