@@ -44,27 +44,18 @@ export function contextOf(request: FastifyRequest, services: Services): Promise<
         store: services.store,
       });
       const { trustedProxy } = await services.settings.get();
-      // The header maps are built on first use: most requests' rules never read a header.
-      let headers: Record<string, string> | undefined;
-      let rawHeaders: Record<string, string> | undefined;
       return {
         auth,
         ...(apiKey ? { apiKey } : {}),
         superuser: auth ? auth.isSuperuser : apiKey !== null,
         query: flatQuery(request.query),
-        get headers() {
-          headers ??= ruleHeaders(request.headers);
-          return headers;
-        },
+        headers: ruleHeaders(request.headers),
         method: request.method,
         context: "default",
         requestId: String(request.id),
         ip: clientIp(request, trustedProxy),
         url: request.url,
-        get rawHeaders() {
-          rawHeaders ??= plainHeaders(request.headers);
-          return rawHeaders;
-        },
+        rawHeaders: plainHeaders(request.headers),
       };
     })();
     contexts.set(request, ctx);

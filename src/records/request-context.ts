@@ -50,10 +50,7 @@ export function requestInfo(ctx: RequestContext, body: Record<string, unknown> =
     auth,
     body,
     query: ctx.query,
-    // Read through: the request's header map may be built lazily (see http/request-context.ts).
-    get headers() {
-      return ctx.headers;
-    },
+    headers: ctx.headers,
     method: ctx.method,
     context: ctx.context,
     isSuperuser: ctx.superuser,
