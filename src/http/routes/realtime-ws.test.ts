@@ -1,3 +1,4 @@
+import { connect } from "node:net";
 import type PocketBase from "pocketbase";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { WsClient } from "../../realtime/test-support/ws-client.js";
@@ -86,4 +87,63 @@ describe.each(await storesUnderTest())("realtime over WebSocket (%s)", (kind) =>
     ws.close();
     await expect.poll(() => server.app.services.realtime.size).toBe(before - 1);
   });
+});
+
+/** Sends an HTTP request with WebSocket upgrade headers; resolves with the answer once the server closes. */
+function upgradeRequest(
+  baseUrl: string,
+  path: string,
+  waitMs = 3000,
+): Promise<{ status: string; closed: boolean }> {
+  const { hostname, port } = new URL(baseUrl);
+  return new Promise((resolve) => {
+    const socket = connect(Number(port), hostname);
+    let received = "";
+    const done = (closed: boolean) => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve({ status: received.split("\r\n")[0] ?? "", closed });
+    };
+    const timer = setTimeout(() => done(false), waitMs);
+    socket.on("data", (chunk) => {
+      received += chunk.toString("latin1");
+    });
+    socket.on("error", () => {});
+    socket.on("close", () => done(true));
+    socket.write(
+      `GET ${path} HTTP/1.1\r\nHost: ${hostname}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n` +
+        "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n",
+    );
+  });
+}
+
+describe("upgrade requests to other routes", () => {
+  it("are answered over HTTP and their connection closed, so the server still closes promptly", async () => {
+    const server = await startServer("sqlite");
+    const closing = { promise: undefined as Promise<void> | undefined };
+    const close = () => {
+      closing.promise ??= server.close();
+      return Promise.race([
+        closing.promise.then(() => "closed"),
+        new Promise((resolve) => setTimeout(() => resolve("still closing after 5 s"), 5000)),
+      ]);
+    };
+    try {
+      expect(await upgradeRequest(server.url, "/api/health")).toEqual({
+        status: "HTTP/1.1 200 OK",
+        closed: true,
+      });
+      expect(await upgradeRequest(server.url, "/no/such/route")).toEqual({
+        status: "HTTP/1.1 404 Not Found",
+        closed: true,
+      });
+      // The WebSocket route itself still upgrades.
+      const ws = await WsClient.open(server.url);
+      expect(ws.clientId).not.toBe("");
+      ws.close();
+      expect(await close()).toBe("closed");
+    } finally {
+      await close();
+    }
+  }, 30_000);
 });

@@ -1,5 +1,5 @@
 import websocket from "@fastify/websocket";
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from "fastify";
 import { ApiError, badRequest } from "../../errors/api-error.js";
 import { principalOf } from "../../realtime/principal.js";
 import { WsTransport } from "../../realtime/ws-transport.js";
@@ -21,8 +21,26 @@ const MAX_CLIENT_FRAME = 512 * 1024;
  */
 export async function realtimeWsRoutes(app: FastifyInstance, services: Services): Promise<void> {
   // In a scope of its own: the plugin's per-request hooks then run for this route only, not for
-  // every API request.
+  // every API request. The plugin still takes every upgrade request the server gets, though, and
+  // routes it like any other, its answer written straight to the socket; outside the scope nothing
+  // would close that socket after the answer (it would stay open, and keep app.close() waiting).
+  app.addHook("onResponse", closeUpgradeSocket);
   await app.register(async (scope) => realtimeWsRoute(scope, services));
+}
+
+/**
+ * Closes the connection of an upgrade request once it has been answered over HTTP (any route but a
+ * WebSocket that was accepted, whose answer is the upgrade: no onResponse then). Node's HTTP server
+ * sets `upgrade` (not in its typings) on exactly the requests it hands to its 'upgrade' listeners,
+ * which then own the socket; on every other request it is false.
+ */
+function closeUpgradeSocket(
+  request: FastifyRequest,
+  _reply: FastifyReply,
+  done: HookHandlerDoneFunction,
+): void {
+  if ((request.raw as { upgrade?: boolean }).upgrade === true) request.raw.socket.destroy();
+  done();
 }
 
 async function realtimeWsRoute(app: FastifyInstance, services: Services): Promise<void> {
