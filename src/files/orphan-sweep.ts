@@ -25,10 +25,13 @@ export async function sweepOrphans(
   startedAt: Date,
   signal?: AbortSignal,
 ): Promise<SweepResult> {
-  const cutoff = storage.shared ? new Date(startedAt.getTime() - HOUR) : startedAt;
+  // One backend throughout: storage that follows the settings only knows which one (and whether it
+  // is shared) once resolved, and a settings change midway must not send deletes to another one.
+  const backend = await storage.resolve();
+  const cutoff = backend.shared ? new Date(startedAt.getTime() - HOUR) : startedAt;
   const result: SweepResult = { scanned: 0, removed: [] };
   const remove = async (key: string) => {
-    await storage.delete(key);
+    await backend.delete(key);
     result.removed.push(key);
   };
   // Objects of a record are checked together, a batch of records per query.
@@ -39,7 +42,7 @@ export async function sweepOrphans(
     pending = undefined;
     for (const key of await unreferenced(registry, query, collectionId, objects)) await remove(key);
   };
-  for await (const object of storage.list()) {
+  for await (const object of backend.list()) {
     if (signal?.aborted) break;
     result.scanned++;
     if (object.modified >= cutoff) continue;

@@ -22,10 +22,7 @@ export function schedulePeriodicSweep(
   let running: Promise<void> | undefined;
   const timer = setInterval(() => {
     if (running) return;
-    // sweepOrphans keeps the last hour on shared storage itself; locally it keeps what is newer
-    // than the given start, so an hour back gives both the same margin.
-    const startedAt = new Date(storage.shared ? Date.now() : Date.now() - HOUR);
-    running = sweepOrphans(storage, registry, query, startedAt, stop.signal)
+    running = sweepFromAnHourAgo(storage, registry, query, stop.signal)
       .then(onResult, (err: Error) => onResult(err))
       .finally(() => {
         running = undefined;
@@ -36,4 +33,18 @@ export function schedulePeriodicSweep(
     clearInterval(timer);
     stop.abort();
   };
+}
+
+async function sweepFromAnHourAgo(
+  storage: FileStorage,
+  registry: CollectionRegistry,
+  query: RecordQuery,
+  signal: AbortSignal,
+): Promise<SweepResult> {
+  // Resolved first: whether storage that follows the settings is shared is known only then.
+  const backend = await storage.resolve();
+  // sweepOrphans keeps the last hour on shared storage itself; locally it keeps what is newer than
+  // the given start, so an hour back gives both the same margin.
+  const startedAt = new Date(backend.shared ? Date.now() : Date.now() - HOUR);
+  return sweepOrphans(backend, registry, query, startedAt, signal);
 }

@@ -44,7 +44,10 @@ export class SettingsStorage implements FileStorage {
     this.current = local;
   }
 
-  /** Whether the storage in use right now is shared by the nodes (the orphan sweep asks). */
+  /**
+   * Whether the storage last resolved is shared by the nodes: the local folder's answer until an
+   * operation has read the settings. Ask the storage `resolve()` returns to be sure.
+   */
   get shared(): boolean {
     return this.current.shared;
   }
