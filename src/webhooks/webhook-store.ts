@@ -1,4 +1,5 @@
 import { nowDate } from "../ids.js";
+import { afterCommit } from "../records/after-commit.js";
 import type { Db } from "../store/store.js";
 
 export interface Webhook {
@@ -14,6 +15,21 @@ export interface Webhook {
 // Bumped by every change made through this module, so that caches of the active webhooks
 // (see active-webhooks.ts) re-read at once after a change on this node.
 let generation = 0;
+
+/**
+ * Counts a change once it is visible to every connection: after COMMIT when `db` is a transaction
+ * of transactionWithAfterCommit (make changes in one), at once on a plain connection. Bumped
+ * before COMMIT, a cache filled meanwhile on another connection would hold the old rows under the
+ * new generation for its whole lifetime.
+ */
+function changed(db: Db): Promise<void> {
+  return afterCommit(db, {
+    committed: async () => {
+      generation++;
+    },
+    rolledBack: async () => {},
+  });
+}
 
 /** Changes on this node so far (other nodes' changes reach caches by their time-to-live). */
 export function webhooksGeneration(): number {
@@ -50,7 +66,7 @@ export async function insertWebhook(db: Db, hook: Omit<Webhook, "created" | "upd
     updated: now,
   };
   await db.insertInto("_webhooks").values(row).execute();
-  generation++;
+  await changed(db);
   return { ...hook, created: now, updated: now };
 }
 
@@ -65,13 +81,13 @@ export async function updateWebhook(
   if (patch.secret !== undefined) set.secret = patch.secret;
   if (patch.active !== undefined) set.active = patch.active ? 1 : 0;
   const result = await db.updateTable("_webhooks").set(set).where("id", "=", id).executeTakeFirst();
-  generation++;
+  await changed(db);
   return Number(result.numUpdatedRows) > 0 ? getWebhook(db, id) : undefined;
 }
 
 export async function deleteWebhook(db: Db, id: string): Promise<boolean> {
   const result = await db.deleteFrom("_webhooks").where("id", "=", id).executeTakeFirst();
-  generation++;
+  await changed(db);
   if (Number(result.numDeletedRows) === 0) return false;
   await db.deleteFrom("_webhook_deliveries").where("webhook_id", "=", id).execute();
   return true;

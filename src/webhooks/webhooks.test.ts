@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from "node:timers/promises";
+import { sql } from "kysely";
 import type PocketBase from "pocketbase";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { waitUntil } from "../jobs/test-support/wait-until.js";
@@ -12,6 +13,7 @@ import {
 } from "../test-support/api.js";
 import { startServer, storesUnderTest, type TestServer } from "../test-support/server.js";
 import { startWebhookReceiver, type WebhookReceiver } from "../test-support/webhook-receiver.js";
+import { ActiveWebhooks } from "./active-webhooks.js";
 import type { Delivery } from "./delivery-log.js";
 import { verifyWebhookSignature } from "./signature.js";
 import type { WebhookEvent } from "./webhook-event.js";
@@ -208,6 +210,57 @@ describe.each(await storesUnderTest())("webhooks (%s)", (kind) => {
     ]);
     expect(log[1]?.error).toMatch(/500/);
   });
+
+  // PostgreSQL only: there the cache reads on another pool connection while a change is uncommitted.
+  it.runIf(kind === "postgres")(
+    "a change is seen at once after it commits, even by a cache that read while it was committing",
+    async () => {
+      const { store } = server.app.services;
+      const active = new ActiveWebhooks(store.db, 60_000);
+      const activeIds = async () => (await active.get()).map((h) => h.id);
+      /** Runs a change that stays uncommitted (its audit entry waits on a lock) while the cache reads. */
+      const readWhileCommitting = async <T>(
+        change: () => Promise<T>,
+      ): Promise<{ during: string[]; result: T }> => {
+        let release = () => {};
+        const held = new Promise<void>((resolve) => {
+          release = resolve;
+        });
+        let locked = () => {};
+        const isLocked = new Promise<void>((resolve) => {
+          locked = resolve;
+        });
+        const lock = store.transaction(async (tx) => {
+          await sql`LOCK TABLE _audit IN EXCLUSIVE MODE`.execute(tx);
+          locked();
+          await held;
+        });
+        await isLocked;
+        const changing = change();
+        await waitUntil(async () => {
+          const { rows } = await sql<{ n: number }>`
+            SELECT count(*)::int AS n FROM pg_stat_activity
+            WHERE wait_event_type = 'Lock' AND query ILIKE '%insert into "\_audit"%'`.execute(store.db);
+          return (rows[0]?.n ?? 0) > 0;
+        }, "the change to wait for the audit table");
+        const during = await activeIds();
+        release();
+        await lock;
+        return { during, result: await changing };
+      };
+
+      const created = await readWhileCommitting(() =>
+        createHook({ url: `${receiver.url}/committing`, events: ["nothing.create"] }),
+      );
+      expect(created.during).not.toContain(created.result.id);
+      expect(await activeIds()).toContain(created.result.id);
+
+      const deleted = await readWhileCommitting(() => api(`/api/webhooks/${created.result.id}`, "DELETE"));
+      expect(deleted.result.status).toBe(204);
+      expect(deleted.during).toContain(created.result.id);
+      expect(await activeIds()).not.toContain(created.result.id);
+    },
+  );
 
   it("the SDK sees the API error shape", async () => {
     const err = await expectSdkError(

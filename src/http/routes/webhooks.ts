@@ -2,6 +2,7 @@ import type { FastifyInstance } from "fastify";
 import { writeAudit } from "../../audit/audit-entry.js";
 import { notFound } from "../../errors/api-error.js";
 import { randomId } from "../../ids.js";
+import { transactionWithAfterCommit } from "../../records/after-commit.js";
 import { parseListParams } from "../../records/list-params.js";
 import { actorOf } from "../../records/record-consequences.js";
 import type { RequestContext } from "../../records/request-context.js";
@@ -78,7 +79,7 @@ export function webhookRoutes(app: FastifyInstance, services: Services): void {
     const ctx = await requireSuperuser(req, services);
     const input = parseWebhookInput(objectBody(req.body), false);
     const generated = input.secret === undefined ? generateWebhookSecret() : undefined;
-    const hook = await store.transaction(async (tx) => {
+    const hook = await transactionWithAfterCommit(store, async (tx) => {
       const created = await insertWebhook(tx, {
         id: randomId(),
         url: input.url as string,
@@ -102,7 +103,7 @@ export function webhookRoutes(app: FastifyInstance, services: Services): void {
     const ctx = await requireSuperuser(req, services);
     await existing(req.params.id);
     const input = parseWebhookInput(objectBody(req.body), true);
-    const hook = await store.transaction(async (tx) => {
+    const hook = await transactionWithAfterCommit(store, async (tx) => {
       const updated = await updateWebhook(tx, req.params.id, input);
       if (!updated) throw notFound();
       await audit(tx, ctx, "update", updated.id, Object.keys(input));
@@ -114,7 +115,7 @@ export function webhookRoutes(app: FastifyInstance, services: Services): void {
   app.delete<{ Params: { id: string } }>("/api/webhooks/:id", async (req, reply) => {
     const ctx = await requireSuperuser(req, services);
     const id = req.params.id;
-    await store.transaction(async (tx) => {
+    await transactionWithAfterCommit(store, async (tx) => {
       if (id.length > MAX_ID_LENGTH || !(await deleteWebhook(tx, id))) throw notFound();
       await audit(tx, ctx, "delete", id, []);
     });
