@@ -1,5 +1,9 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadModule } from "../code-loader/load-module.js";
 import { uniqueName } from "../test-support/api.js";
 import { startServer, storesUnderTest, type TestServer } from "../test-support/server.js";
 import { DEFAULT_JOB_QUEUE_OPTIONS } from "./job-options.js";
@@ -76,6 +80,27 @@ describe.each(await storesUnderTest())("job queue (%s)", (kind) => {
     });
     const b = await jobs.enqueue(permanent, {});
     expect(await settled(b.id, "dead")).toMatchObject({ attempts: 1, lastError: "cannot ever work" });
+  });
+
+  it('a permanent error thrown by a hook (its "backroom" is another copy of the module) goes dead at once too', async () => {
+    const dir = mkdtempSync(join(tmpdir(), "backroom-job-hook-"));
+    try {
+      writeFileSync(join(dir, "package.json"), JSON.stringify({ type: "module" }));
+      writeFileSync(
+        join(dir, "refuse.ts"),
+        `import { PermanentJobError } from "backroom";
+        export const Err = PermanentJobError;
+        export function refuse(): never { throw new PermanentJobError("cannot ever work"); }`,
+      );
+      const hook = (await loadModule(join(dir, "refuse.ts"))) as { Err: unknown; refuse: () => never };
+      expect(hook.Err).not.toBe(PermanentJobError);
+      const name = uniqueName("hookperm");
+      jobs.define(name, () => hook.refuse());
+      const job = await jobs.enqueue(name, {});
+      expect(await settled(job.id, "dead")).toMatchObject({ attempts: 1, lastError: "cannot ever work" });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("an idempotency key returns the existing job while it is live or succeeded", async () => {

@@ -55,7 +55,21 @@ export interface JobContext {
 
 export type JobHandler<P = unknown> = (payload: P, ctx: JobContext) => Promise<void> | void;
 
+/** Marks permanent job errors so one thrown by a hook (whose "backroom" import may be another copy of this module) is still recognised. */
+const PERMANENT_JOB_ERROR = Symbol.for("backroom.PermanentJobError");
+
 /** Thrown by a handler when retrying cannot help: the job goes dead at once. */
 export class PermanentJobError extends Error {
   override name = "PermanentJobError";
+  readonly [PERMANENT_JOB_ERROR] = true;
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    // biome-ignore lint/complexity/noThisInStatic: `this` is the class instanceof asks about; subclasses keep the prototype check.
+    if (this !== PermanentJobError) return Function.prototype[Symbol.hasInstance].call(this, value);
+    return (
+      typeof value === "object" &&
+      value !== null &&
+      (value as { [PERMANENT_JOB_ERROR]?: unknown })[PERMANENT_JOB_ERROR] === true
+    );
+  }
 }
