@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { nowDate, timeOrderedId } from "../ids.js";
 import { defaultSettings, type Settings } from "../settings/settings-model.js";
 import { openStore } from "../store/open-store.js";
@@ -11,6 +11,13 @@ import { insertRows } from "../store/write-statements.js";
 import { PG_URL, storesUnderTest } from "../test-support/server.js";
 import type { LogEntry } from "./log-entry.js";
 import { DEFAULT_WRITER_OPTIONS, RequestLogWriter } from "./request-log-writer.js";
+
+/** Ids the writer is to use next, as another node might have drawn them too (then the real ones). */
+const nextIds = vi.hoisted(() => [] as string[]);
+vi.mock("../ids.js", async (importOriginal) => {
+  const ids = await importOriginal<typeof import("../ids.js")>();
+  return { ...ids, timeOrderedId: (now?: number) => nextIds.shift() ?? ids.timeOrderedId(now) };
+});
 
 function entry(message: string, created = nowDate()): LogEntry {
   return {
@@ -149,6 +156,20 @@ describe.each(await storesUnderTest())("request log writer (%s)", (kind) => {
         [[soon, taken, taken, "clash-strict"]],
       ),
     ).rejects.toThrow();
+  });
+
+  it("counts and reports rows it could not store because another node's row had their id", async () => {
+    const otherNode = writer();
+    nextIds.push("clashingid0001a");
+    otherNode.add(entry("node-a-1"));
+    await otherNode.close();
+    const w = writer({ rowsPerInsert: 2 });
+    nextIds.push("clashingid0001a", "clashingid0001b", "clashingid0001c");
+    for (const m of ["node-b-1", "node-b-2", "node-b-3"]) w.add(entry(m));
+    await w.close();
+    expect((await messages("node-")).sort()).toEqual(["node-a-1", "node-b-2", "node-b-3"]);
+    expect(w.dropped).toBe(1);
+    expect(errors).toContain("request log: 1 entries dropped, their ids taken by another node's rows");
   });
 
   it("prunes rows older than maxDays (and everything when logging is off)", async () => {

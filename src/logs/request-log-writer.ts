@@ -41,7 +41,10 @@ export class RequestLogWriter {
   private flushing: Promise<void> | undefined;
   private closed = false;
   private readonly timers: NodeJS.Timeout[] = [];
-  /** Entries dropped because the buffer was full (the store could not keep up). */
+  /**
+   * Entries dropped: because the buffer was full (the store could not keep up), or not stored
+   * because another node's row already had their id (rare: see timeOrderedId).
+   */
   dropped = 0;
   private droppedReported = 0;
 
@@ -113,24 +116,35 @@ export class RequestLogWriter {
       this.onError(`request log buffer full: ${this.dropped - this.droppedReported} entries dropped`);
       this.droppedReported = this.dropped;
     }
-    while (this.buffer.length > 0) {
-      const batch = this.buffer.splice(0, this.options.rowsPerInsert);
-      if (logs.maxDays <= 0) continue;
-      const rows = batch
-        .filter((e) => e.level >= logs.minLevel)
-        .map((e) => [
-          timeOrderedId(),
-          e.created,
-          e.created,
-          e.level,
-          e.message,
-          JSON.stringify(redactData(e.data, logs)),
-        ]);
-      // Cached statement text per batch size: no query builder on this path (it ran per request).
-      // Ids from another node could clash (very unlikely): such a row is skipped, not the batch.
-      await insertRows(this.store.db, this.store.dialect, "_logs", LOG_COLUMNS, rows, {
-        skipDuplicates: true,
-      });
+    let clashes = 0;
+    try {
+      while (this.buffer.length > 0) {
+        const batch = this.buffer.splice(0, this.options.rowsPerInsert);
+        if (logs.maxDays <= 0) continue;
+        const rows = batch
+          .filter((e) => e.level >= logs.minLevel)
+          .map((e) => [
+            timeOrderedId(),
+            e.created,
+            e.created,
+            e.level,
+            e.message,
+            JSON.stringify(redactData(e.data, logs)),
+          ]);
+        // Ids from another node could clash (very unlikely): such a row is skipped, not the batch,
+        // and counted.
+        clashes +=
+          rows.length -
+          (await insertRows(this.store.db, this.store.dialect, "_logs", LOG_COLUMNS, rows, {
+            skipDuplicates: true,
+          }));
+      }
+    } finally {
+      if (clashes > 0) {
+        this.dropped += clashes;
+        this.droppedReported = this.dropped;
+        this.onError(`request log: ${clashes} entries dropped, their ids taken by another node's rows`);
+      }
     }
   }
 }

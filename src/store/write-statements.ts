@@ -59,7 +59,8 @@ const BATCH_SIZES = [500, 100, 10, 1];
  * Inserts many rows with few statements (batched writers such as the request log). Rows go in
  * chunks of the fixed sizes above, whose texts are cached, so a steady stream of batches builds
  * no query trees and keeps only four texts per table. With `skipDuplicates`, a row whose key is
- * already taken is left out instead of failing the whole statement.
+ * already taken is left out instead of failing the whole statement. Resolves with the number of
+ * rows stored.
  */
 export async function insertRows(
   db: Db,
@@ -68,8 +69,9 @@ export async function insertRows(
   columns: readonly string[],
   rows: readonly (readonly unknown[])[],
   options: { skipDuplicates?: boolean } = {},
-) {
+): Promise<number> {
   const onConflict = options.skipDuplicates ? " ON CONFLICT DO NOTHING" : "";
+  let stored = 0;
   let at = 0;
   while (at < rows.length) {
     const size = BATCH_SIZES.find((n) => n <= rows.length - at) as number;
@@ -81,7 +83,9 @@ export async function insertRows(
       );
       return `INSERT INTO ${quote(table)} (${columns.map(quote).join(", ")}) VALUES ${tuples.join(", ")}${onConflict}`;
     });
-    await db.executeQuery(CompiledQuery.raw(text, rows.slice(at, at + size).flat()));
+    const result = await db.executeQuery(CompiledQuery.raw(text, rows.slice(at, at + size).flat()));
+    stored += Number(result.numAffectedRows ?? size);
     at += size;
   }
+  return stored;
 }
