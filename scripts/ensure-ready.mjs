@@ -27,12 +27,20 @@ if (!existsSync(installedMarker) || statSync(lock).mtimeMs > statSync(installedM
   run("npm install --no-audit --no-fund");
 }
 
-const builtMarker = join(root, "dist", "index.js");
-const sourcesChanged =
-  !existsSync(builtMarker) ||
-  Math.max(newestMtime(join(root, "src")), statSync(join(root, "tsconfig.json")).mtimeMs) >
-    statSync(builtMarker).mtimeMs;
-if (sourcesChanged || !existsSync(join(root, "dist", "bundle", "main.js"))) {
+// The build is fresh when what tsc writes (dist/index.js) and what the bundler writes from it
+// (dist/bundle/: main.js is what `npm start` runs, index.js what hooks import) are all newer than
+// the sources: a tsc run without the bundling after it leaves a stale bundle.
+const builtMarkers = ["index.js", "bundle/main.js", "bundle/index.js"].map((p) => join(root, "dist", p));
+const sourcesMtime = Math.max(
+  newestMtime(join(root, "src")),
+  ...["tsconfig.json", "tsconfig.build.json", "scripts/bundle-server.mjs"].map(
+    (p) => statSync(join(root, p)).mtimeMs,
+  ),
+);
+const buildStale = builtMarkers.some(
+  (marker) => !existsSync(marker) || statSync(marker).mtimeMs < sourcesMtime,
+);
+if (buildStale) {
   console.error("[backroom] building…");
   run("npx tsc -p tsconfig.build.json");
   run("node scripts/bundle-server.mjs");

@@ -47,8 +47,14 @@ export async function registerMultipart(
   };
   // A callback hook, not an async one: it runs for every request and almost always has nothing to do.
   app.addHook("onResponse", (request, _reply, done) => {
+    // done() is called whatever happens, and without an error: the request's other onResponse
+    // hooks (the request log) wait for it, and an error would skip them.
     const finish = () => {
-      if (cutOff.has(request)) lingerThenClose(request.raw);
+      try {
+        if (cutOff.has(request)) lingerThenClose(request.raw);
+      } catch (err) {
+        request.log.error({ err }, "letting go of a refused request body failed");
+      }
       done();
     };
     if (!pendingUploads.has(request)) return finish();
