@@ -7,7 +7,7 @@ import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
-const TOP = 20;
+const TOP = Number(process.env.PROFILE_TOP ?? 20);
 // Samples that are not work: waiting for I/O, and the profiler's own bookkeeping.
 const NOT_WORK = new Set(["(idle)", "(program)"]);
 
@@ -45,14 +45,15 @@ function location({ url, lineNumber, columnNumber }) {
   return `${file.startsWith(root) ? relative(root, file) : file}:${lineNumber + 1}`;
 }
 
-/** Where a frame's code lives: a package in node_modules, a folder of src/, or native. */
-function areaOf(url) {
-  if (!url) return "native (GC, I/O, C++ bindings)";
-  if (url.startsWith("node:")) return "node core";
-  const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
+/** Where a frame's code lives (after source maps, so bundled packages count as themselves). */
+function areaOf(callFrame) {
+  if (!callFrame.url) return "native (GC, I/O, C++ bindings)";
+  if (callFrame.url.startsWith("node:")) return "node core";
+  const where = location(callFrame);
+  const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(where);
   if (pkg) return `npm ${pkg[1]}`;
-  const own = /\/dist\/([^/]+)/.exec(url);
-  return own ? `backroom src/${own[1]}` : url;
+  const own = /^src\/([^/:]+)/.exec(where);
+  return own ? `backroom src/${own[1]}` : where;
 }
 
 function summarize(file) {
@@ -66,18 +67,23 @@ function summarize(file) {
   const total = new Map();
   const areas = new Map();
   let all = 0;
+  // PROFILE_SKIP_S: leave out the first seconds (start-up, seeding) to see only the load.
+  const from = profile.startTime + Number(process.env.PROFILE_SKIP_S ?? 0) * 1e6;
+  let at = profile.startTime;
   profile.samples.forEach((id, i) => {
     const ms = (profile.timeDeltas[i] ?? 0) / 1000;
+    at += profile.timeDeltas[i] ?? 0;
+    if (at < from) return;
     const node = byId.get(id);
     if (NOT_WORK.has(node.callFrame.functionName)) return;
     all += ms;
-    const area = areaOf(node.callFrame.url);
+    const area = areaOf(node.callFrame);
     areas.set(area, (areas.get(area) ?? 0) + ms);
     self.set(key(node), (self.get(key(node)) ?? 0) + ms);
     // Count each function once per sample, however deep it recurses.
     const seen = new Set();
-    for (let at = id; at !== undefined; at = parent.get(at)) {
-      const k = key(byId.get(at));
+    for (let frame = id; frame !== undefined; frame = parent.get(frame)) {
+      const k = key(byId.get(frame));
       if (!seen.has(k)) total.set(k, (total.get(k) ?? 0) + ms);
       seen.add(k);
     }

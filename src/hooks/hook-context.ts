@@ -17,6 +17,13 @@ export function hookAuth(ctx: RequestContext | undefined): HookAuth | null {
   };
 }
 
+/** The headers that have one value (Node gives `set-cookie` as a list). */
+function singleValues(headers: Record<string, unknown>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) if (typeof value === "string") out[name] = value;
+  return out;
+}
+
 /** The request as hooks see it, from what the records layer knows of it. */
 export function hookRequest(
   ctx: RequestContext,
@@ -26,7 +33,7 @@ export function hookRequest(
   return {
     method: ctx.method,
     url: ctx.url ?? "",
-    headers: ctx.rawHeaders ?? {},
+    headers: singleValues(ctx.headers),
     query: ctx.query,
     body,
     ip: ctx.ip,

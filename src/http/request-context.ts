@@ -1,16 +1,40 @@
-import type { FastifyRequest } from "fastify";
+import type { FastifyInstance, FastifyRequest } from "fastify";
 import { identify } from "../auth/authenticate.js";
 import { forbidden, unauthorized } from "../errors/api-error.js";
 import type { RequestContext } from "../records/request-context.js";
 import { clientIp } from "./client-ip.js";
 import type { Services } from "./services.js";
 
-const contexts = new WeakMap<FastifyRequest, Promise<RequestContext>>();
+declare module "fastify" {
+  interface FastifyRequest {
+    /** The request's context once something asked for it (see contextOf). */
+    backroomContext: Promise<RequestContext> | null;
+  }
+}
 
-/** Query values as plain strings (the last one wins when a key repeats). */
+/**
+ * Declares the per-request slot contextOf fills: a property every request object is created with
+ * (Fastify's decorateRequest), so the lookup is a field read instead of a WeakMap entry per request.
+ */
+export function registerRequestContext(app: FastifyInstance): void {
+  app.decorateRequest("backroomContext", null);
+}
+
+/**
+ * Query values as plain strings (the last one wins when a key repeats). The parsed query is used
+ * as it is when no key repeats, which is almost always.
+ */
 function flatQuery(query: unknown): Record<string, string> {
+  if (!query || typeof query !== "object") return {};
+  const values = query as Record<string, unknown>;
+  for (const k in values) {
+    if (typeof values[k] !== "string") return lastValues(values);
+  }
+  return values as Record<string, string>;
+}
+
+function lastValues(query: Record<string, unknown>): Record<string, string> {
   const out: Record<string, string> = {};
-  if (!query || typeof query !== "object") return out;
   for (const [k, v] of Object.entries(query)) {
     const value = Array.isArray(v) ? v[v.length - 1] : v;
     if (typeof value === "string") out[k] = value;
@@ -18,24 +42,9 @@ function flatQuery(query: unknown): Record<string, string> {
   return out;
 }
 
-/** Header names as rules see them: lower-case, `-` → `_`. */
-function ruleHeaders(headers: FastifyRequest["headers"]): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(headers)) {
-    if (typeof v === "string") out[k.toLowerCase().replaceAll("-", "_")] = v;
-  }
-  return out;
-}
-
-function plainHeaders(headers: FastifyRequest["headers"]): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(headers)) if (typeof v === "string") out[k] = v;
-  return out;
-}
-
 /** The request's context, computed once (auth is a token check plus one primary-key read). */
 export function contextOf(request: FastifyRequest, services: Services): Promise<RequestContext> {
-  let ctx = contexts.get(request);
+  let ctx = request.backroomContext;
   if (!ctx) {
     ctx = (async () => {
       const { auth, apiKey } = await identify(request.headers.authorization, {
@@ -49,23 +58,23 @@ export function contextOf(request: FastifyRequest, services: Services): Promise<
         ...(apiKey ? { apiKey } : {}),
         superuser: auth ? auth.isSuperuser : apiKey !== null,
         query: flatQuery(request.query),
-        headers: ruleHeaders(request.headers),
+        // As Node parsed them (lower-case names); rules normalize names where they read them.
+        headers: request.headers as Record<string, string>,
         method: request.method,
         context: "default",
         requestId: String(request.id),
         ip: clientIp(request, trustedProxy),
         url: request.url,
-        rawHeaders: plainHeaders(request.headers),
       };
     })();
-    contexts.set(request, ctx);
+    request.backroomContext = ctx;
   }
   return ctx;
 }
 
 /** The request's context if something already asked for it (never starts the auth lookup). */
 export function knownContextOf(request: FastifyRequest): Promise<RequestContext> | undefined {
-  return contexts.get(request);
+  return request.backroomContext ?? undefined;
 }
 
 export async function requireSuperuser(request: FastifyRequest, services: Services): Promise<RequestContext> {

@@ -11,6 +11,7 @@ import { registerErrorHandler, toApiError } from "./plugins/error-handler.js";
 import { registerJsonBody } from "./plugins/json-body.js";
 import { registerMultipart } from "./plugins/multipart-body.js";
 import { registerRateLimits } from "./rate-limit/rate-limit-hook.js";
+import { registerRequestContext } from "./request-context.js";
 import { apiKeyRoutes } from "./routes/api-keys.js";
 import { auditRoutes } from "./routes/audit.js";
 import { authEmailChangeRoutes } from "./routes/auth-email-change.js";
@@ -65,6 +66,7 @@ export async function buildHttpServer(services: Services): Promise<FastifyInstan
     },
   });
   registerErrorHandler(app);
+  registerRequestContext(app);
   await registerCors(app, config.origins);
   registerJsonBody(app, config.jsonMaxDepth);
   await registerMultipart(app, config.bodyLimit, new UploadReceiver(services.files, services.registry));

@@ -167,7 +167,13 @@ export class RealtimeHub {
         this.bind(client, null);
       } else {
         // Rules read @request.auth.* from the record as it is now.
-        client.setPrincipal({ ...p, auth: { ...p.auth, record: { ...entry.record, id: entry.recordId } } });
+        // A new AuthState (not a spread of the old one), so no view of the old record is carried over.
+        const auth = {
+          record: { ...entry.record, id: entry.recordId },
+          collection: p.auth.collection,
+          isSuperuser: p.auth.isSuperuser,
+        };
+        client.setPrincipal({ ...p, auth });
       }
     }
   }

@@ -1,4 +1,4 @@
-import { type RawBuilder, sql } from "kysely";
+import { type CompiledQuery, type RawBuilder, sql } from "kysely";
 import type { Collection } from "../collections/model.js";
 import type { CollectionRegistry } from "../collections/registry.js";
 import {
@@ -90,8 +90,8 @@ export class RecordQuery {
       () =>
         sql`SELECT ${sql.ref(ALIAS)}.* FROM ${sql.table(collection.name)} AS ${sql.ref(ALIAS)} WHERE ${opts.where}${order} LIMIT ${opts.limit} OFFSET ${opts.offset}`,
     );
-    const result = await db.executeQuery<Record<string, unknown>>(query);
-    return result.rows.map((row) => rowToRecord(collection, row, this.store.dialect));
+    const rows = await this.select(db, query);
+    return rows.map((row) => rowToRecord(collection, row, this.store.dialect));
   }
 
   async count(collection: Collection, where: RawBuilder<unknown>, db: Db = this.store.db): Promise<number> {
@@ -121,9 +121,14 @@ export class RecordQuery {
         sql`SELECT ${sql.ref(ALIAS)}.* FROM ${sql.table(collection.name)} AS ${sql.ref(ALIAS)} WHERE ${sql.ref(`${ALIAS}.id`)} = ${id} AND ${where} LIMIT 1`,
       "first",
     );
-    const result = await db.executeQuery<Record<string, unknown>>(query);
-    const row = result.rows[0];
+    const row = (await this.select(db, query))[0];
     return row ? rowToRecord(collection, row, this.store.dialect) : undefined;
+  }
+
+  /** The rows of a SELECT: at once when the store allows it, else through the driver. */
+  private async select(db: Db, query: CompiledQuery): Promise<Record<string, unknown>[]> {
+    const now = db === this.store.db ? this.store.readNow?.(query) : undefined;
+    return now ?? (await db.executeQuery<Record<string, unknown>>(query)).rows;
   }
 
   /** Records with the given ids that match `where`, in no particular order. */

@@ -8,6 +8,8 @@ export interface AuthState {
   collection: Collection;
   /** Superuser = a record of `_superusers`; bypasses every rule. */
   isSuperuser: boolean;
+  /** What `@request.auth` reads, built on first use (see requestInfo). */
+  ruleView?: RequestInfo["auth"];
 }
 
 /** What the records layer needs to know about the request that asks. */
@@ -16,6 +18,7 @@ export interface RequestContext {
   /** Acts with full rights: a superuser's request, or an internal call (CLI, bootstrap). */
   superuser: boolean;
   query: Record<string, string>;
+  /** The HTTP headers as sent, lower-case names (rules see `-` as `_`, see resolve-request). */
   headers: Record<string, string>;
   method: string;
   /** PocketBase's @request.context: default, oauth2, otp, password, realtime, protectedFile. */
@@ -26,25 +29,19 @@ export interface RequestContext {
   apiKey?: ApiKeyPrincipal;
   /** Path and query of the HTTP request (for hooks). */
   url?: string;
-  /** The HTTP headers with lower-case names, as sent (for hooks; rules read `headers`). */
-  rawHeaders?: Record<string, string>;
 }
-
-const authInfos = new WeakMap<AuthState, RequestInfo["auth"]>();
 
 /** The @request.* values a rule may read, for one operation (body differs per write). */
 export function requestInfo(ctx: RequestContext, body: Record<string, unknown> = {}): RequestInfo {
+  const state = ctx.auth;
   let auth: RequestInfo["auth"] = null;
-  if (ctx.auth) {
-    auth = authInfos.get(ctx.auth) ?? null;
-    if (!auth) {
-      auth = {
-        ...ctx.auth.record,
-        collectionId: ctx.auth.collection.id,
-        collectionName: ctx.auth.collection.name,
-      };
-      authInfos.set(ctx.auth, auth);
-    }
+  if (state) {
+    state.ruleView ??= {
+      ...state.record,
+      collectionId: state.collection.id,
+      collectionName: state.collection.name,
+    };
+    auth = state.ruleView;
   }
   return {
     auth,

@@ -39,9 +39,12 @@ function fromMap(values: Record<string, string>, ref: RequestRef): Term {
   return withLength(present ? values[key] : null, ref);
 }
 
-function normalizeHeaders(headers: Record<string, string>): Record<string, string> {
+/** Header names as rules see them: lower-case, `-` → `_` (only single string values count). */
+function normalizeHeaders(headers: Record<string, unknown>): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) out[name.toLowerCase().replace(/-/g, "_")] = value;
+  for (const [name, value] of Object.entries(headers)) {
+    if (typeof value === "string") out[name.toLowerCase().replace(/-/g, "_")] = value;
+  }
   return out;
 }
 

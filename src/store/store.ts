@@ -1,4 +1,4 @@
-import type { Kysely } from "kysely";
+import type { CompiledQuery, Kysely } from "kysely";
 import type { DialectName, SqlFragments } from "./sql-fragments.js";
 
 /** Tables are created at run time from collections, so the query builder is untyped per table. */
@@ -17,6 +17,12 @@ export interface Store {
   readonly frags: SqlFragments;
   /** Runs fn in one transaction; `db` inside is bound to it. Nested calls reuse the outer one. */
   transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T>;
+  /**
+   * Runs a SELECT on the spot when the store can (SQLite with no transaction open: the statement is
+   * synchronous, so nothing can interleave), skipping the driver's connection queue; `undefined`
+   * means "go through `db`".
+   */
+  readNow?(query: CompiledQuery): Record<string, unknown>[] | undefined;
   /** Drops cached prepared statements after DDL. */
   schemaChanged(): void;
   /** Describes where the data lives, for logs (never includes a password). */

@@ -7,6 +7,6 @@ import type { RequestContext } from "../../records/request-context.js";
  */
 export function originFingerprint(ctx: Pick<RequestContext, "headers" | "ip">): string {
   return createHash("sha256")
-    .update(`${ctx.headers.user_agent ?? ""}\n${ctx.ip}`)
+    .update(`${ctx.headers["user-agent"] ?? ""}\n${ctx.ip}`)
     .digest("hex");
 }

@@ -27,6 +27,12 @@ export function openSqliteStore(file: string): Store {
     db,
     frags: sqliteFragments,
     location: file,
+    // Inside a transaction the connection belongs to it: reads from other requests must wait their
+    // turn in Kysely's queue, or they would see its uncommitted rows.
+    readNow: (query) =>
+      raw.inTransaction
+        ? undefined
+        : (cached.prepare(query.sql).all(query.parameters) as Record<string, unknown>[]),
     transaction: (fn) => (db.isTransaction ? fn(db) : db.transaction().execute(fn)),
     schemaChanged: () => cached.clear(),
     close: async () => {
