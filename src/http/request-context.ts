@@ -9,6 +9,8 @@ declare module "fastify" {
   interface FastifyRequest {
     /** The request's context once something asked for it (see contextOf). */
     backroomContext: Promise<RequestContext> | null;
+    /** The same context once it is known (read synchronously by the request log). */
+    backroomContextValue: RequestContext | null;
   }
 }
 
@@ -18,6 +20,7 @@ declare module "fastify" {
  */
 export function registerRequestContext(app: FastifyInstance): void {
   app.decorateRequest("backroomContext", null);
+  app.decorateRequest("backroomContextValue", null);
 }
 
 /**
@@ -52,10 +55,10 @@ export function contextOf(request: FastifyRequest, services: Services): Promise<
         query: services.records.query,
         store: services.store,
       });
-      const { trustedProxy } = await services.settings.get();
-      return {
+      const { trustedProxy } = services.settings.peek() ?? (await services.settings.get());
+      // One literal shape for every request (an API key is added after, rarely).
+      const known: RequestContext = {
         auth,
-        ...(apiKey ? { apiKey } : {}),
         superuser: auth ? auth.isSuperuser : apiKey !== null,
         query: flatQuery(request.query),
         // As Node parsed them (lower-case names); rules normalize names where they read them.
@@ -66,6 +69,9 @@ export function contextOf(request: FastifyRequest, services: Services): Promise<
         ip: clientIp(request, trustedProxy),
         url: request.url,
       };
+      if (apiKey) known.apiKey = apiKey;
+      request.backroomContextValue = known;
+      return known;
     })();
     request.backroomContext = ctx;
   }

@@ -25,23 +25,37 @@ export class RecordQuery {
   private readonly templates = new StatementTemplates();
   private readonly conjunctions = new WeakMap<RawBuilder<unknown>, Map<string, RawBuilder<unknown>>>();
 
+  private readonly getCollection: (idOrName: string) => Collection | undefined;
+
   constructor(
     private readonly store: Store,
     private readonly registry: CollectionRegistry,
-  ) {}
+  ) {
+    this.getCollection = (x) => this.registry.get(x);
+  }
 
   scope(collection: Collection, request: RequestInfo, current?: Record<string, unknown>): RuleScope {
+    // One shape for every scope (no conditional spread): `current` is undefined when absent.
     return {
       collection,
-      getCollection: (x: string) => this.registry.get(x),
+      getCollection: this.getCollection,
       request,
-      ...(current ? { current } : {}),
+      now: undefined,
+      current,
+      allowHiddenFields: undefined,
     };
   }
 
   /** Compiles collection rules: written by superusers, so they may read hidden fields (not so user filters). */
   where(exprs: (Expr | undefined)[], scope: RuleScope): RawBuilder<unknown> {
-    const ruleScope = { ...scope, allowHiddenFields: true };
+    const ruleScope: RuleScope = {
+      collection: scope.collection,
+      getCollection: scope.getCollection,
+      request: scope.request,
+      now: scope.now,
+      current: scope.current,
+      allowHiddenFields: true,
+    };
     return this.and(
       exprs
         .filter((e): e is Expr => e !== undefined)

@@ -1,6 +1,7 @@
 import { fieldType } from "../collections/fields/index.js";
 import type { Collection } from "../collections/model.js";
 import type { DialectName } from "../store/sql-fragments.js";
+import { compiledShape } from "./compiled-shapes.js";
 
 export type RecordValues = Record<string, unknown> & { id: string };
 
@@ -10,10 +11,7 @@ export function rowToRecord(
   row: Record<string, unknown>,
   dialect: DialectName,
 ): RecordValues {
-  const out: Record<string, unknown> = {};
-  for (const field of collection.fields)
-    out[field.name] = fieldType(field).fromDb(field, row[field.name], dialect);
-  return out as RecordValues;
+  return compiledShape(collection).fromRow(row, dialect) as RecordValues;
 }
 
 /** In-memory values → column values to bind, for the given field names. */

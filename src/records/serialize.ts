@@ -1,9 +1,7 @@
 import type { Collection } from "../collections/model.js";
+import { compiledShape } from "./compiled-shapes.js";
 import type { RequestContext } from "./request-context.js";
 import type { RecordValues } from "./row-mapping.js";
-
-/** Fields that never leave the server, whoever asks. */
-const NEVER_SHOWN = new Set(["password", "tokenKey"]);
 
 /**
  * A record in its wire shape: `collectionId`, `collectionName`, then the fields a requester may
@@ -15,21 +13,9 @@ export function recordToApi(
   values: RecordValues,
   ctx: RequestContext,
 ): Record<string, unknown> {
-  const out: Record<string, unknown> = { collectionId: collection.id, collectionName: collection.name };
-  const isSuperuser = ctx.superuser;
+  const shape = compiledShape(collection);
+  if (collection.type !== "auth" || values.emailVisibility || ctx.superuser)
+    return shape.toApi(collection, values);
   const isSelf = ctx.auth?.collection.id === collection.id && ctx.auth.record.id === values.id;
-  for (const field of collection.fields) {
-    if (field.hidden || (collection.type === "auth" && NEVER_SHOWN.has(field.name))) continue;
-    if (
-      collection.type === "auth" &&
-      field.name === "email" &&
-      !values.emailVisibility &&
-      !isSuperuser &&
-      !isSelf
-    ) {
-      continue;
-    }
-    out[field.name] = values[field.name];
-  }
-  return out;
+  return isSelf ? shape.toApi(collection, values) : shape.toApiWithoutEmail(collection, values);
 }
