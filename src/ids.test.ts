@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from "vitest";
-import { randomId, timeOrderedId } from "./ids.js";
+import { dateAt, nowDate, randomId, timeOrderedId } from "./ids.js";
 
 const ID = /^[a-z0-9]{15}$/;
 
@@ -62,5 +62,15 @@ describe("timeOrderedId across processes", () => {
     }
     for (const id of ids) expect(id).toMatch(ID);
     expect(ids.length - new Set(ids).size).toBeLessThanOrEqual(1);
+  });
+});
+
+describe("dateAt", () => {
+  it("formats like nowDate, across second, minute and year boundaries", () => {
+    const instants = [0, 5, 999, 1000, 1001, 59_999, 60_000, Date.UTC(2026, 11, 31, 23, 59, 59, 999)];
+    const later = Date.UTC(2027, 0, 1, 0, 0, 0, 7);
+    for (const ms of [...instants, later, later + 93, later - 1]) {
+      expect(dateAt(ms)).toBe(nowDate(new Date(ms)));
+    }
   });
 });

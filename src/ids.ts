@@ -68,3 +68,20 @@ export function timeOrderedId(now = Date.now()): string {
 export function nowDate(date: Date = new Date()): string {
   return date.toISOString().replace("T", " ");
 }
+
+let formattedSecond = Number.NaN;
+let secondPrefix = "";
+
+/**
+ * `dateAt(ms)` = `nowDate(new Date(ms))`, cheaper for a stream of nearby instants (the request
+ * log formats one per request): the `YYYY-MM-DD HH:MM:SS.` part is reused within a second.
+ */
+export function dateAt(ms: number): string {
+  const second = Math.floor(ms / 1000);
+  if (second !== formattedSecond) {
+    formattedSecond = second;
+    secondPrefix = nowDate(new Date(second * 1000)).slice(0, 20);
+  }
+  const millis = ms - second * 1000;
+  return `${secondPrefix}${millis < 10 ? "00" : millis < 100 ? "0" : ""}${millis}Z`;
+}

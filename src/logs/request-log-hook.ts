@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { clientIp, normalizeIp } from "../http/client-ip.js";
 import { knownContextOf } from "../http/request-context.js";
 import type { Services } from "../http/services.js";
+import { dateAt } from "../ids.js";
 import type { RequestContext } from "../records/request-context.js";
 import { levelForStatus, redactUrl } from "./log-entry.js";
 import { RequestLogWriter } from "./request-log-writer.js";
@@ -50,7 +51,7 @@ function queueEntry(
     // One object literal with every field (no spreads): a stable shape is cheap to build and to
     // serialize when the batch is written.
     writer.add({
-      created: new Date(Date.now() - reply.elapsedTime).toISOString().replace("T", " "),
+      created: dateAt(Math.round(Date.now() - reply.elapsedTime)),
       level: levelForStatus(status),
       message: `${request.method} ${url}`,
       data: {
