@@ -1,4 +1,4 @@
-import { sql } from "kysely";
+import { CompiledQuery, sql } from "kysely";
 import { nowDate, timeOrderedId } from "../ids.js";
 import type { Settings } from "../settings/settings-model.js";
 import type { Store } from "../store/store.js";
@@ -121,23 +121,11 @@ export class RequestLogWriter {
       while (this.buffer.length > 0) {
         const batch = this.buffer.splice(0, this.options.rowsPerInsert);
         if (logs.maxDays <= 0) continue;
-        const rows = batch
-          .filter((e) => e.level >= logs.minLevel)
-          .map((e) => [
-            timeOrderedId(),
-            e.created,
-            e.created,
-            e.level,
-            e.message,
-            JSON.stringify(redactData(e.data, logs)),
-          ]);
+        const entries = batch.filter((e) => e.level >= logs.minLevel);
+        if (entries.length === 0) continue;
         // Ids from another node could clash (very unlikely): such a row is skipped, not the batch,
         // and counted.
-        clashes +=
-          rows.length -
-          (await insertRows(this.store.db, this.store.dialect, "_logs", LOG_COLUMNS, rows, {
-            skipDuplicates: true,
-          }));
+        clashes += entries.length - (await this.insert(entries, logs));
       }
     } finally {
       if (clashes > 0) {
@@ -147,7 +135,43 @@ export class RequestLogWriter {
       }
     }
   }
+
+  /** Inserts one batch; resolves with the number of rows stored. */
+  private async insert(entries: LogEntry[], logs: LogSettings["logs"]): Promise<number> {
+    if (this.store.dialect === "postgres") {
+      // One JSON parameter that PostgreSQL unpacks itself: binding six values per row cost the
+      // driver more than the insert, and the server parses one document instead of one per row.
+      const rows = entries.map((e) => ({
+        id: timeOrderedId(),
+        created: e.created,
+        level: e.level,
+        message: e.message,
+        data: redactData(e.data, logs),
+      }));
+      const result = await this.store.db.executeQuery(
+        CompiledQuery.raw(PG_INSERT_FROM_JSON, [JSON.stringify(rows)]),
+      );
+      return Number(result.numAffectedRows ?? rows.length);
+    }
+    // SQLite: plain multi-row INSERTs (its JSON functions would re-read the document per value).
+    const rows = entries.map((e) => [
+      timeOrderedId(),
+      e.created,
+      e.created,
+      e.level,
+      e.message,
+      JSON.stringify(redactData(e.data, logs)),
+    ]);
+    return insertRows(this.store.db, this.store.dialect, "_logs", LOG_COLUMNS, rows, {
+      skipDuplicates: true,
+    });
+  }
 }
+
+const PG_INSERT_FROM_JSON = `INSERT INTO _logs (id, created, updated, level, message, data)
+  SELECT id, created, created, level, message, data
+  FROM jsonb_to_recordset($1::jsonb) AS r(id text, created text, level double precision, message text, data jsonb)
+  ON CONFLICT DO NOTHING`;
 
 /** The entry's data as the settings allow it to be stored (IPs and the auth id may be withheld). */
 function redactData(data: LogEntry["data"], logs: LogSettings["logs"]): LogEntry["data"] {
