@@ -175,10 +175,11 @@ const PG_INSERT_FROM_JSON = `INSERT INTO _logs (id, created, updated, level, mes
 
 /** The entry's data as the settings allow it to be stored (IPs and the auth id may be withheld). */
 function redactData(data: LogEntry["data"], logs: LogSettings["logs"]): LogEntry["data"] {
-  if (logs.logIP && logs.logAuthId) return data;
-  return {
-    ...data,
-    ...(logs.logIP ? {} : { remoteIP: "", userIP: "" }),
-    ...(logs.logAuthId ? {} : { authId: "" }),
-  };
+  // The entry was made for the log alone, so it is blanked in place (no copy per row).
+  if (!logs.logIP) {
+    data.remoteIP = "";
+    data.userIP = "";
+  }
+  if (!logs.logAuthId) data.authId = "";
+  return data;
 }
