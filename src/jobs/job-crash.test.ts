@@ -1,71 +1,29 @@
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openStore } from "../store/open-store.js";
 import type { Store } from "../store/store.js";
 import { PG_URL, storesUnderTest } from "../test-support/server.js";
+import { ensureBuilt, killProcess, serveProcess } from "../test-support/server-process.js";
 import { JobQueue } from "./job-queue.js";
 import { sharedStore } from "./test-support/app-on-store.js";
 import { waitUntil } from "./test-support/wait-until.js";
 
-const ROOT = fileURLToPath(new URL("../../", import.meta.url));
-const BIN = join(ROOT, "bin", "backroom.js");
 const JOBS = 30;
 
-beforeAll(() => {
-  // The CLI runs the compiled code: build dist/ when the sources are newer.
-  execFileSync(process.execPath, [join(ROOT, "scripts", "ensure-ready.mjs")], {
-    cwd: ROOT,
-    stdio: "pipe",
-    timeout: 170_000,
-  });
-}, 180_000);
+beforeAll(ensureBuilt, 180_000);
 
 /** `backroom serve` with the test job handlers and a short lease; resolves once it listens. */
-function serve(args: string[]): Promise<ChildProcess> {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith("BACKROOM_")) env[k] = v;
-  Object.assign(env, {
-    BACKROOM_LOG_LEVEL: "silent",
+async function serve(args: string[]): Promise<ChildProcess> {
+  const { child } = await serveProcess(args, {
     BACKROOM_TEST_JOBS: "1",
     BACKROOM_JOBS_LEASE_MS: "1500",
     BACKROOM_JOBS_POLL_MS: "100",
   });
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, "serve", "--http", "127.0.0.1:0", ...args], {
-      cwd: ROOT,
-      env,
-    });
-    let output = "";
-    const timer = setTimeout(() => {
-      child.kill("SIGKILL");
-      reject(new Error(`serve did not start: ${output}`));
-    }, 20_000);
-    child.stdout?.on("data", (d) => {
-      output += d;
-      if (/http:\/\/127\.0\.0\.1:\d+/.test(output)) {
-        clearTimeout(timer);
-        resolve(child);
-      }
-    });
-    child.stderr?.on("data", (d) => {
-      output += d;
-    });
-    child.on("exit", (code) => {
-      clearTimeout(timer);
-      reject(new Error(`serve exited early (${code}): ${output}`));
-    });
-  });
+  return child;
 }
 
-function kill(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    child.once("exit", () => resolve());
-    child.kill("SIGKILL");
-  });
-}
+const kill = killProcess;
 
 describe.each(await storesUnderTest())("jobs survive a killed server (%s)", (kind) => {
   const shared = sharedStore(kind);
