@@ -6,8 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type App, createApp } from "../app.js";
 import { loadConfig } from "../config/config.js";
 import { Collector, installEventSource } from "../realtime/test-support/collector.js";
+import { ownedCollection } from "../realtime/test-support/owned-collection.js";
 import { systemContext } from "../records/request-context.js";
-import { sdk, signedInUser, uniqueName } from "../test-support/api.js";
+import { sdk, signedInUser } from "../test-support/api.js";
 import { PG_URL, SUPERUSER, startServer, storesUnderTest, type TestServer } from "../test-support/server.js";
 import { PgWakeups } from "./pg-wakeups.js";
 
@@ -35,16 +36,7 @@ describe.runIf(postgres)("outbox across nodes (postgres)", () => {
     node2Url = await node2.listen();
     const su = await node1.superuserClient();
     alice = await signedInUser(() => node1.client());
-    name = uniqueName("orders");
-    await su.collections.create({
-      name,
-      type: "base",
-      fields: [
-        { name: "title", type: "text" },
-        { name: "owner", type: "text" },
-      ],
-      listRule: "owner = @request.auth.id",
-    } as never);
+    name = await ownedCollection(su, { viewRule: null });
     await node2.services.registry.load();
   });
   afterAll(async () => {

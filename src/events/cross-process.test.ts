@@ -1,12 +1,13 @@
 import PocketBase, { type RecordSubscription } from "pocketbase";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Collector, installEventSource } from "../realtime/test-support/collector.js";
-import { sdk, signedInUser, uniqueName } from "../test-support/api.js";
+import { ownedCollection } from "../realtime/test-support/owned-collection.js";
+import { sdk, signedInUser } from "../test-support/api.js";
 import { PG_URL, SUPERUSER, startServer, storesUnderTest, type TestServer } from "../test-support/server.js";
 import {
   ensureBuilt,
   killProcess,
-  type ServerProcess,
+  type SpawnedServer,
   serveProcess,
 } from "../test-support/server-process.js";
 
@@ -17,7 +18,7 @@ const postgres = (await storesUnderTest()).includes("postgres");
 
 describe.runIf(postgres)("realtime across two server processes (postgres)", () => {
   let node1: TestServer;
-  let node2: ServerProcess;
+  let node2: SpawnedServer;
   let name: string;
   let alice: Awaited<ReturnType<typeof signedInUser>>;
 
@@ -27,18 +28,7 @@ describe.runIf(postgres)("realtime across two server processes (postgres)", () =
     const store = node1.app.services.config.store;
     const schema = store.kind === "postgres" ? (store.schema ?? "public") : "";
     alice = await signedInUser(() => node1.client());
-    name = uniqueName("orders");
-    const su = await node1.superuserClient();
-    await su.collections.create({
-      name,
-      type: "base",
-      fields: [
-        { name: "title", type: "text" },
-        { name: "owner", type: "text" },
-      ],
-      listRule: "owner = @request.auth.id",
-      viewRule: "owner = @request.auth.id",
-    } as never);
+    name = await ownedCollection(await node1.superuserClient());
     // A second `backroom serve` process on the same database and schema.
     node2 = await serveProcess(["--db", PG_URL, "--db-schema", schema]);
   }, 240_000);

@@ -8,6 +8,7 @@ import pg from "pg";
 import PocketBase from "pocketbase";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PG_URL, storesUnderTest } from "../test-support/server.js";
+import { ensureBuilt } from "../test-support/server-process.js";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const BIN = join(ROOT, "bin", "backroom.js");
@@ -92,14 +93,8 @@ const noStack = (s: string) => {
   expect(s).not.toMatch(/node:internal|node_modules|\.js:\d+:\d+|\.ts:\d+/);
 };
 
-beforeAll(() => {
-  // Build dist/ when the sources are newer (the CLI runs the compiled code).
-  execFileSync(process.execPath, [join(ROOT, "scripts", "ensure-ready.mjs")], {
-    cwd: ROOT,
-    stdio: "pipe",
-    timeout: 170_000,
-  });
-}, 180_000);
+// The CLI runs the compiled code.
+beforeAll(ensureBuilt, 180_000);
 
 describe("CLI basics", () => {
   it("--version prints the package version", async () => {

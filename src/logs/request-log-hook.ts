@@ -71,15 +71,20 @@ function queueEntry(
   };
   // The auth lookup is never started for the log: routes that needed it have done it already.
   const known = request.backroomContextValue;
+  if (known) {
+    add(known, known.ip);
+    return;
+  }
   const pending = knownContextOf(request);
-  const settings = services.settings.peek();
-  if (known) add(known, known.ip);
-  else if (pending)
+  if (pending) {
     pending.then(
       (ctx) => add(ctx, ctx.ip),
       () => add(null, remoteIP),
     );
-  else if (settings) add(null, clientIp(request, settings.trustedProxy));
+    return;
+  }
+  const settings = services.settings.peek();
+  if (settings) add(null, clientIp(request, settings.trustedProxy));
   else
     void services.settings.get().then(
       (s) => add(null, clientIp(request, s.trustedProxy)),

@@ -154,12 +154,12 @@ export class RecordQuery {
   ) {
     ids = ids.filter(isPlausibleId);
     if (ids.length === 0) return [];
-    const result = await sql<
-      Record<string, unknown>
-    >`SELECT ${sql.ref(ALIAS)}.* FROM ${sql.table(collection.name)} AS ${sql.ref(ALIAS)} WHERE ${sql.ref(`${ALIAS}.id`)} IN (${sql.join(ids)}) AND ${where}`.execute(
-      db,
-    );
-    return result.rows.map((row) => rowToRecord(collection, row, this.store.dialect));
+    const query =
+      sql`SELECT ${sql.ref(ALIAS)}.* FROM ${sql.table(collection.name)} AS ${sql.ref(ALIAS)} WHERE ${sql.ref(`${ALIAS}.id`)} IN (${sql.join(ids)}) AND ${where}`.compile(
+        db,
+      );
+    const rows = await this.select(db, query);
+    return rows.map((row) => rowToRecord(collection, row, this.store.dialect));
   }
 
   /** Parses a filter text once (cached) and compiles it for this collection. */

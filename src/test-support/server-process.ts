@@ -14,7 +14,7 @@ export function ensureBuilt(): void {
   });
 }
 
-export interface ServerProcess {
+export interface SpawnedServer {
   child: ChildProcess;
   url: string;
 }
@@ -23,7 +23,7 @@ export interface ServerProcess {
  * `backroom serve` as its own OS process (a second node, a server to SIGKILL), on a free port;
  * resolves once it listens. The test's own BACKROOM_* variables are not passed on, `env` is.
  */
-export function serveProcess(args: string[], env: Record<string, string> = {}): Promise<ServerProcess> {
+export function serveProcess(args: string[], env: Record<string, string> = {}): Promise<SpawnedServer> {
   const childEnv: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) if (!k.startsWith("BACKROOM_")) childEnv[k] = v;
   Object.assign(childEnv, { BACKROOM_LOG_LEVEL: "silent" }, env);

@@ -1,8 +1,9 @@
 import { connect } from "node:net";
 import type PocketBase from "pocketbase";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ownedCollection } from "../../realtime/test-support/owned-collection.js";
 import { WsClient } from "../../realtime/test-support/ws-client.js";
-import { signedInUser, uniqueName } from "../../test-support/api.js";
+import { signedInUser } from "../../test-support/api.js";
 import { startServer, storesUnderTest, type TestServer } from "../../test-support/server.js";
 
 describe.each(await storesUnderTest())("realtime over WebSocket (%s)", (kind) => {
@@ -18,17 +19,7 @@ describe.each(await storesUnderTest())("realtime over WebSocket (%s)", (kind) =>
     su = await server.superuserClient();
     alice = await signedInUser(() => server.client());
     bob = await signedInUser(() => server.client());
-    name = uniqueName("orders");
-    await su.collections.create({
-      name,
-      type: "base",
-      fields: [
-        { name: "title", type: "text" },
-        { name: "owner", type: "text" },
-      ],
-      listRule: "owner = @request.auth.id",
-      viewRule: "owner = @request.auth.id",
-    } as never);
+    name = await ownedCollection(su);
   });
   afterAll(async () => {
     for (const s of sockets) s.close();
