@@ -79,7 +79,12 @@ export function serveCommand(): Command {
     process.on("unhandledRejection", (reason) => {
       app.http.log.error({ err: reason }, "unhandled promise rejection (a hook's missing await?)");
     });
-    const url = await app.listen();
+    // A taken port ends the command (exit 1, one line) instead of leaving the app's pools and
+    // timers keeping a process alive that serves nothing.
+    const url = await app.listen().catch(async (err) => {
+      await app.close();
+      throw err;
+    });
     app.http.log.info({ url, store: app.services.store.location }, "Backroom is serving");
     process.stdout.write(`Backroom serving at ${url}  (admin: ${url}/_/, API: ${url}/api/)\n`);
     const setupLink = app.setupLink();

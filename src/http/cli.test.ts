@@ -300,6 +300,22 @@ describe.each(await storesUnderTest())("CLI against a store (%s)", (kind) => {
     noStack(exit.stderr);
   });
 
+  it("serve on a port already taken → exit 1 with one line, no process left behind", async () => {
+    const first = await serve(storeArgs);
+    try {
+      const port = new URL(first.url).port;
+      const second = await run(["serve", "--http", `127.0.0.1:${port}`, ...storeArgs], { timeoutMs: 20_000 });
+      expect(second.code, second.stdout + second.stderr).toBe(1);
+      expect(second.stderr.trim().split("\n")).toHaveLength(1);
+      expect(second.stderr).toMatch(/EADDRINUSE|address already in use/);
+      noStack(second.stderr);
+      expect((await fetch(`${first.url}/api/health`)).status).toBe(200);
+    } finally {
+      first.child.kill("SIGTERM");
+      await first.exited;
+    }
+  });
+
   it("migrate up / status / down on a temp dir", async () => {
     const migrations = join(dir, "migrations");
     const created = await run(["migrate", "create", "make_things", "--migrations", migrations]);
