@@ -3,6 +3,7 @@ import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import { Kysely } from "kysely";
 import type { Db, Store } from "../store.js";
+import { BackgroundCheckpoints } from "./background-checkpoints.js";
 import { ImmediateSqliteDialect } from "./immediate-dialect.js";
 import { assertSqliteFeatures } from "./required-features.js";
 import { sqliteFragments } from "./sql-fragments.js";
@@ -21,6 +22,7 @@ export function openSqliteStore(file: string): Store {
   assertSqliteFeatures(raw);
   const cached = cachingDatabase(raw);
   const db: Db = new Kysely({ dialect: new ImmediateSqliteDialect({ database: cached }) });
+  const checkpoints = new BackgroundCheckpoints(file, raw);
 
   return {
     dialect: "sqlite",
@@ -36,6 +38,7 @@ export function openSqliteStore(file: string): Store {
     transaction: (fn) => (db.isTransaction ? fn(db) : db.transaction().execute(fn)),
     schemaChanged: () => cached.clear(),
     close: async () => {
+      await checkpoints.close();
       await db.destroy();
     },
   };

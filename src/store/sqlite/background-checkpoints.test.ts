@@ -1,0 +1,121 @@
+import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import Database from "better-sqlite3";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { BackgroundCheckpoints } from "./background-checkpoints.js";
+
+const PAYLOAD = "x".repeat(2000);
+
+/** Writes rows in separate transactions, giving the event loop a turn between batches. */
+async function writeRows(db: Database.Database, count: number) {
+  const insert = db.prepare("INSERT INTO notes (body) VALUES (?)");
+  for (let i = 0; i < count; i++) {
+    insert.run(PAYLOAD);
+    if (i % 50 === 49) await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+const until = async (check: () => boolean, timeoutMs = 5000) => {
+  const end = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > end) throw new Error("timed out");
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+};
+
+const autocheckpoint = (db: Database.Database) => db.pragma("wal_autocheckpoint", { simple: true });
+
+describe("SQLite checkpoints in a worker thread while the database is written", () => {
+  let dir: string;
+  let file: string;
+  let db: Database.Database;
+  let checkpoints: BackgroundCheckpoints;
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), "backroom-checkpoints-"));
+    file = join(dir, "data.db");
+    db = new Database(file);
+    db.pragma("journal_mode = WAL");
+    db.exec("CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT NOT NULL)");
+    db.pragma("wal_checkpoint(TRUNCATE)");
+  });
+
+  /** The rows a reader sees in the database file without its log (a copy of the file alone). */
+  const rowsInFileAlone = () => {
+    const copy = join(dir, "copy.db");
+    copyFileSync(file, copy);
+    const fileAlone = new Database(copy, { readonly: true });
+    try {
+      return (fileAlone.prepare("SELECT COUNT(*) AS n FROM notes").get() as { n: number }).n;
+    } finally {
+      fileAlone.close();
+      rmSync(copy);
+    }
+  };
+
+  afterEach(async () => {
+    await checkpoints.close();
+    db.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("starts no worker while nothing is written", async () => {
+    checkpoints = new BackgroundCheckpoints(file, db, {
+      watchEveryMs: 20,
+      checkpointEveryMs: 20,
+      idleExitMs: 1000,
+      fallbackPages: 16_000,
+    });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(checkpoints.starts).toBe(0);
+    expect(autocheckpoint(db)).toBe(1000);
+  });
+
+  it("copies new writes into the database file itself, while the server's own threshold is raised", async () => {
+    checkpoints = new BackgroundCheckpoints(file, db, {
+      watchEveryMs: 20,
+      checkpointEveryMs: 20,
+      idleExitMs: 60_000,
+      fallbackPages: 16_000,
+    });
+    await writeRows(db, 20);
+    await until(() => checkpoints.running && autocheckpoint(db) === 16_000);
+    // ~600 KB: far below any threshold of the server's connection, so only the worker can have
+    // copied these rows from the log into the database file.
+    await writeRows(db, 300);
+    await until(() => rowsInFileAlone() === 320);
+    expect(checkpoints.checkpoints).toBeGreaterThan(0);
+  });
+
+  it("ends the worker after a quiet spell, gives the threshold back, and starts again on new writes", async () => {
+    checkpoints = new BackgroundCheckpoints(file, db, {
+      watchEveryMs: 20,
+      checkpointEveryMs: 20,
+      idleExitMs: 150,
+      fallbackPages: 16_000,
+    });
+    await writeRows(db, 50);
+    await until(() => checkpoints.running);
+    await until(() => !checkpoints.running);
+    expect(autocheckpoint(db)).toBe(1000);
+    await writeRows(db, 50);
+    await until(() => checkpoints.starts === 2);
+  });
+
+  it("ends the worker when closed, leaving the database whole for the next opener", async () => {
+    checkpoints = new BackgroundCheckpoints(file, db, {
+      watchEveryMs: 20,
+      checkpointEveryMs: 20,
+      idleExitMs: 60_000,
+      fallbackPages: 16_000,
+    });
+    await writeRows(db, 200);
+    await until(() => checkpoints.running);
+    await checkpoints.close();
+    expect(checkpoints.running).toBe(false);
+    const other = new Database(file, { readonly: true });
+    expect(other.prepare("SELECT COUNT(*) AS n FROM notes").get()).toEqual({ n: 200 });
+    other.close();
+  });
+});
