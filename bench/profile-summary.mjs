@@ -10,6 +10,7 @@ const root = fileURLToPath(new URL("..", import.meta.url));
 const TOP = Number(process.env.PROFILE_TOP ?? 20);
 // Samples that are not work: waiting for I/O, and the profiler's own bookkeeping.
 const NOT_WORK = new Set(["(idle)", "(program)"]);
+const MAX_SAMPLE_MS = 10;
 
 function profileFiles(dir) {
   if (!existsSync(dir)) return [];
@@ -71,7 +72,10 @@ function summarize(file) {
   const from = profile.startTime + Number(process.env.PROFILE_SKIP_S ?? 0) * 1e6;
   let at = profile.startTime;
   profile.samples.forEach((id, i) => {
-    const ms = (profile.timeDeltas[i] ?? 0) / 1000;
+    // A sample stands for the time since the previous one, capped: when the sampler itself was
+    // held up (the machine busy, the process stopped), one sample can span seconds and would
+    // otherwise pin that time on whatever function happened to run next.
+    const ms = Math.min((profile.timeDeltas[i] ?? 0) / 1000, MAX_SAMPLE_MS);
     at += profile.timeDeltas[i] ?? 0;
     if (at < from) return;
     const node = byId.get(id);

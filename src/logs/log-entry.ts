@@ -40,17 +40,24 @@ export function levelForStatus(status: number): number {
 export function redactUrl(url: string): string {
   const q = url.indexOf("?");
   if (q < 0) return url;
-  const query = url
-    .slice(q + 1)
-    .split("&")
-    .map((pair) => {
-      const eq = pair.indexOf("=");
-      const name = eq < 0 ? pair : pair.slice(0, eq);
-      return /token$/i.test(safeDecode(name)) && eq >= 0 ? `${name}=REDACTED` : pair;
-    })
-    .join("&");
-  return `${url.slice(0, q)}?${query}`;
+  // Every API call with a query passes here: names are decoded only when they hold an escape,
+  // and a URL without a token parameter is returned as it came.
+  const pairs = url.slice(q + 1).split("&");
+  let redacted = false;
+  for (let i = 0; i < pairs.length; i++) {
+    const pair = pairs[i] as string;
+    const eq = pair.indexOf("=");
+    if (eq < 0) continue;
+    const name = pair.slice(0, eq);
+    if (TOKEN_NAME.test(name.includes("%") ? safeDecode(name) : name)) {
+      pairs[i] = `${name}=REDACTED`;
+      redacted = true;
+    }
+  }
+  return redacted ? `${url.slice(0, q)}?${pairs.join("&")}` : url;
 }
+
+const TOKEN_NAME = /token$/i;
 
 function safeDecode(s: string): string {
   try {

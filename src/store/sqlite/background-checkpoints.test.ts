@@ -1,4 +1,4 @@
-import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, renameSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
@@ -65,6 +65,7 @@ describe("SQLite checkpoints in a worker thread while the database is written", 
       watchEveryMs: 20,
       checkpointEveryMs: 20,
       idleExitMs: 1000,
+      retryAfterFailureMs: 60_000,
       fallbackPages: 16_000,
     });
     await new Promise((resolve) => setTimeout(resolve, 200));
@@ -77,6 +78,7 @@ describe("SQLite checkpoints in a worker thread while the database is written", 
       watchEveryMs: 20,
       checkpointEveryMs: 20,
       idleExitMs: 60_000,
+      retryAfterFailureMs: 60_000,
       fallbackPages: 16_000,
     });
     await writeRows(db, 20);
@@ -93,6 +95,7 @@ describe("SQLite checkpoints in a worker thread while the database is written", 
       watchEveryMs: 20,
       checkpointEveryMs: 20,
       idleExitMs: 150,
+      retryAfterFailureMs: 60_000,
       fallbackPages: 16_000,
     });
     await writeRows(db, 50);
@@ -108,6 +111,7 @@ describe("SQLite checkpoints in a worker thread while the database is written", 
       watchEveryMs: 20,
       checkpointEveryMs: 20,
       idleExitMs: 60_000,
+      retryAfterFailureMs: 60_000,
       fallbackPages: 16_000,
     });
     await writeRows(db, 200);
@@ -117,5 +121,25 @@ describe("SQLite checkpoints in a worker thread while the database is written", 
     const other = new Database(file, { readonly: true });
     expect(other.prepare("SELECT COUNT(*) AS n FROM notes").get()).toEqual({ n: 200 });
     other.close();
+  });
+
+  it("leaves checkpoints to the server's connection when the worker cannot do them, and does not retry at once", async () => {
+    checkpoints = new BackgroundCheckpoints(file, db, {
+      watchEveryMs: 20,
+      checkpointEveryMs: 20,
+      idleExitMs: 60_000,
+      retryAfterFailureMs: 60_000,
+      fallbackPages: 16_000,
+    });
+    // The server keeps its open file; whoever opens the path now finds something else there.
+    renameSync(file, join(dir, "moved.db"));
+    mkdirSync(file);
+    await writeRows(db, 50);
+    await until(() => checkpoints.starts === 1 && !checkpoints.running);
+    await writeRows(db, 50);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(checkpoints.starts).toBe(1);
+    expect(checkpoints.checkpoints).toBe(0);
+    expect(autocheckpoint(db)).toBe(1000);
   });
 });

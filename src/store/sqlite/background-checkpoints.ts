@@ -21,6 +21,8 @@ export interface BackgroundCheckpointOptions {
   checkpointEveryMs: number;
   /** The worker ends after this long without writes (ms). */
   idleExitMs: number;
+  /** After a worker failed, how long the server's connection keeps checkpointing itself (ms). */
+  retryAfterFailureMs: number;
   /** The server's own checkpoint threshold while the worker runs (pages; SQLite's default is 1,000). */
   fallbackPages: number;
 }
@@ -29,6 +31,7 @@ export const DEFAULT_CHECKPOINT_OPTIONS: BackgroundCheckpointOptions = {
   watchEveryMs: 1000,
   checkpointEveryMs: 100,
   idleExitMs: 30_000,
+  retryAfterFailureMs: 60_000,
   fallbackPages: 16_000,
 };
 
@@ -41,6 +44,7 @@ const { parentPort, workerData } = require("node:worker_threads");
 const { statSync } = require("node:fs");
 const Database = require(workerData.driver);
 const db = new Database(workerData.file, { fileMustExist: true });
+db.pragma("busy_timeout = 1000");
 const stamp = () => {
   try {
     const s = statSync(workerData.file + "-wal");
@@ -64,13 +68,13 @@ const tick = () => {
   }
   setTimeout(tick, workerData.checkpointEveryMs);
 };
-parentPort.postMessage("ready");
 tick();
 `;
 
 export class BackgroundCheckpoints {
   private worker: Worker | undefined;
   private lastStamp: string;
+  private failedAt = Number.NEGATIVE_INFINITY;
   private readonly timer: NodeJS.Timeout;
   /** Checkpoints the worker has run (for tests and diagnostics). */
   checkpoints = 0;
@@ -101,7 +105,7 @@ export class BackgroundCheckpoints {
   }
 
   private watch(): void {
-    if (this.worker) return;
+    if (this.worker || Date.now() - this.failedAt < this.options.retryAfterFailureMs) return;
     const stamp = walStamp(this.file);
     if (stamp === this.lastStamp) return;
     this.lastStamp = stamp;
@@ -123,13 +127,16 @@ export class BackgroundCheckpoints {
     worker.unref();
     this.worker = worker;
     this.starts++;
-    worker.on("message", (message) => {
-      if (message === "ready") this.setAutocheckpoint(this.options.fallbackPages);
-      else if (message === "checkpoint") this.checkpoints++;
+    const checkpointsBefore = this.checkpoints;
+    worker.on("message", () => {
+      // The server's threshold goes up once the worker has shown it can checkpoint this file.
+      if (this.checkpoints++ === checkpointsBefore) this.setAutocheckpoint(this.options.fallbackPages);
     });
     // A worker that fails (it cannot open the file, the driver throws) leaves checkpoints to the
-    // server's connection, as without it; the next writes start a new one.
-    worker.on("error", () => {});
+    // server's connection, as without it, for a while; then writes start a new one.
+    worker.on("error", () => {
+      this.failedAt = Date.now();
+    });
     worker.on("exit", () => {
       if (this.worker !== worker) return;
       this.worker = undefined;
