@@ -165,7 +165,7 @@ export class OutboxDispatcher {
       }
       const pg = this.store.dialect === "postgres";
       const before = pg && gaps.waiting ? await this.snapshot() : undefined;
-      const rows = await readOutboxAfter(this.store.db, gaps.cursor, this.options.batchSize);
+      const rows = await readOutboxAfter(this.store, gaps.cursor, this.options.batchSize);
       const holed = rows.some(
         (r, i) => r.seq !== (i === 0 ? gaps.cursor : (rows[i - 1] as OutboxEntry).seq) + 1,
       );

@@ -1,6 +1,7 @@
+import { CompiledQuery } from "kysely";
 import { nowDate } from "../ids.js";
 import type { DialectName } from "../store/sql-fragments.js";
-import type { Db } from "../store/store.js";
+import type { Db, Store } from "../store/store.js";
 import { insertRow } from "../store/write-statements.js";
 
 export type RecordAction = "create" | "update" | "delete";
@@ -48,15 +49,22 @@ export async function maxOutboxSeq(db: Db): Promise<number> {
   return Number(row?.seq ?? 0);
 }
 
-/** Up to `limit` rows after `cursor`, in sequence order. */
-export async function readOutboxAfter(db: Db, cursor: number, limit: number): Promise<OutboxEntry[]> {
-  const rows = await db
-    .selectFrom("_outbox")
-    .selectAll()
-    .where("seq", ">", cursor)
-    .orderBy("seq")
-    .limit(limit)
-    .execute();
+const AFTER = {
+  sqlite: `SELECT * FROM "_outbox" WHERE "seq" > ? ORDER BY "seq" LIMIT ?`,
+  postgres: `SELECT * FROM "_outbox" WHERE "seq" > $1 ORDER BY "seq" LIMIT $2`,
+} as const;
+
+/**
+ * Up to `limit` rows after `cursor`, in sequence order. Read after every commit, so the text is
+ * fixed (no query building) and on SQLite it runs on the spot when no transaction is open.
+ */
+export async function readOutboxAfter(
+  store: Pick<Store, "db" | "dialect" | "readNow">,
+  cursor: number,
+  limit: number,
+): Promise<OutboxEntry[]> {
+  const query = CompiledQuery.raw(AFTER[store.dialect], [cursor, limit]);
+  const rows = store.readNow?.(query) ?? (await store.db.executeQuery<Record<string, unknown>>(query)).rows;
   return rows.map(toEntry);
 }
 

@@ -207,8 +207,17 @@ function emit(node: Node, out: string[]): void {
   }
 }
 
+/** Parsed patterns by text: every create draws its id from the same few patterns. */
+const parsed = new Map<string, Node>();
+const MAX_PARSED = 500;
+
 export function generateFromPattern(pattern: string): string {
-  const tree = new PatternParser(pattern).parse();
+  let tree = parsed.get(pattern);
+  if (tree === undefined) {
+    tree = new PatternParser(pattern).parse();
+    if (parsed.size >= MAX_PARSED) parsed.clear();
+    parsed.set(pattern, tree);
+  }
   const out: string[] = [];
   emit(tree, out);
   return out.join("");
