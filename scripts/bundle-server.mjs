@@ -39,5 +39,13 @@ await build({
   },
   // Maps are written but not loaded by default (NODE_OPTIONS=--enable-source-maps to use them).
   sourcemap: "linked",
+  // V8 keeps every module's source text in memory for as long as the server runs. Without
+  // whitespace and comments it is about half the size, and ASCII only: a single "…" in a comment
+  // made V8 store the whole 2 MB chunk at two bytes per character. Names stay as written, so
+  // stack traces and profiles read as before.
+  minifyWhitespace: true,
+  minifySyntax: true,
+  charset: "ascii",
+  legalComments: "linked",
   logLevel: "warning",
 });

@@ -129,6 +129,7 @@ export class BackgroundCheckpoints {
     this.starts++;
     const checkpointsBefore = this.checkpoints;
     worker.on("message", () => {
+      if (this.worker !== worker) return;
       // The server's threshold goes up once the worker has shown it can checkpoint this file.
       if (this.checkpoints++ === checkpointsBefore) this.setAutocheckpoint(this.options.fallbackPages);
     });
