@@ -63,6 +63,7 @@ describe("SQLite checkpoints in a worker thread while the database is written", 
   it("starts no worker while nothing is written", async () => {
     checkpoints = new BackgroundCheckpoints(file, db, {
       watchEveryMs: 20,
+      busyLooksToStart: 1,
       checkpointEveryMs: 20,
       idleExitMs: 1000,
       retryAfterFailureMs: 60_000,
@@ -73,9 +74,31 @@ describe("SQLite checkpoints in a worker thread while the database is written", 
     expect(autocheckpoint(db)).toBe(1000);
   });
 
+  it("starts no worker for one burst of writes, only for writes that go on", async () => {
+    checkpoints = new BackgroundCheckpoints(file, db, {
+      watchEveryMs: 50,
+      busyLooksToStart: 3,
+      checkpointEveryMs: 20,
+      idleExitMs: 60_000,
+      retryAfterFailureMs: 60_000,
+      fallbackPages: 16_000,
+    });
+    await writeRows(db, 20);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(checkpoints.starts).toBe(0);
+    // Rows every 10 ms for a while: every look finds new writes.
+    const insert = db.prepare("INSERT INTO notes (body) VALUES (?)");
+    for (let i = 0; i < 100 && checkpoints.starts === 0; i++) {
+      insert.run(PAYLOAD);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    expect(checkpoints.starts).toBe(1);
+  });
+
   it("copies new writes into the database file itself, while the server's own threshold is raised", async () => {
     checkpoints = new BackgroundCheckpoints(file, db, {
       watchEveryMs: 20,
+      busyLooksToStart: 1,
       checkpointEveryMs: 20,
       idleExitMs: 60_000,
       retryAfterFailureMs: 60_000,
@@ -93,6 +116,7 @@ describe("SQLite checkpoints in a worker thread while the database is written", 
   it("ends the worker after a quiet spell, gives the threshold back, and starts again on new writes", async () => {
     checkpoints = new BackgroundCheckpoints(file, db, {
       watchEveryMs: 20,
+      busyLooksToStart: 1,
       checkpointEveryMs: 20,
       idleExitMs: 150,
       retryAfterFailureMs: 60_000,
@@ -109,6 +133,7 @@ describe("SQLite checkpoints in a worker thread while the database is written", 
   it("ends the worker when closed, leaving the database whole for the next opener", async () => {
     checkpoints = new BackgroundCheckpoints(file, db, {
       watchEveryMs: 20,
+      busyLooksToStart: 1,
       checkpointEveryMs: 20,
       idleExitMs: 60_000,
       retryAfterFailureMs: 60_000,
@@ -126,6 +151,7 @@ describe("SQLite checkpoints in a worker thread while the database is written", 
   it("leaves checkpoints to the server's connection when the worker cannot do them, and does not retry at once", async () => {
     checkpoints = new BackgroundCheckpoints(file, db, {
       watchEveryMs: 20,
+      busyLooksToStart: 1,
       checkpointEveryMs: 20,
       idleExitMs: 60_000,
       retryAfterFailureMs: 60_000,

@@ -12,11 +12,14 @@ import type BetterSqlite3 from "better-sqlite3";
  * to doing it itself when the log grows far beyond the usual size (the worker stuck or gone).
  *
  * The worker costs a thread and ~15 MB, so it runs only while the database is being written: it is
- * started when the log file changes and ends itself after a quiet spell.
+ * started once the log file has changed in consecutive looks (a steady stream of writes, not the
+ * one burst of a first start or a lone write) and ends itself after a quiet spell.
  */
 export interface BackgroundCheckpointOptions {
   /** How often the idle server looks at the log file for new writes (ms). */
   watchEveryMs: number;
+  /** Consecutive looks that must find new writes before the worker starts. */
+  busyLooksToStart: number;
   /** How often the worker checkpoints while the log changes (ms). */
   checkpointEveryMs: number;
   /** The worker ends after this long without writes (ms). */
@@ -29,6 +32,7 @@ export interface BackgroundCheckpointOptions {
 
 export const DEFAULT_CHECKPOINT_OPTIONS: BackgroundCheckpointOptions = {
   watchEveryMs: 1000,
+  busyLooksToStart: 2,
   checkpointEveryMs: 100,
   idleExitMs: 30_000,
   retryAfterFailureMs: 60_000,
@@ -75,6 +79,7 @@ export class BackgroundCheckpoints {
   private worker: Worker | undefined;
   private lastStamp: string;
   private failedAt = Number.NEGATIVE_INFINITY;
+  private busyLooks = 0;
   private readonly timer: NodeJS.Timeout;
   /** Checkpoints the worker has run (for tests and diagnostics). */
   checkpoints = 0;
@@ -107,8 +112,11 @@ export class BackgroundCheckpoints {
   private watch(): void {
     if (this.worker || Date.now() - this.failedAt < this.options.retryAfterFailureMs) return;
     const stamp = walStamp(this.file);
-    if (stamp === this.lastStamp) return;
+    const changed = stamp !== this.lastStamp;
     this.lastStamp = stamp;
+    this.busyLooks = changed ? this.busyLooks + 1 : 0;
+    if (this.busyLooks < this.options.busyLooksToStart) return;
+    this.busyLooks = 0;
     this.start();
   }
 
