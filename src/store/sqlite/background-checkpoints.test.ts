@@ -1,9 +1,11 @@
 import { copyFileSync, mkdirSync, mkdtempSync, renameSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { BackgroundCheckpoints } from "./background-checkpoints.js";
+import { waitUntil } from "../../jobs/test-support/wait-until.js";
+import { type BackgroundCheckpointOptions, BackgroundCheckpoints } from "./background-checkpoints.js";
 
 const PAYLOAD = "x".repeat(2000);
 
@@ -12,19 +14,25 @@ async function writeRows(db: Database.Database, count: number) {
   const insert = db.prepare("INSERT INTO notes (body) VALUES (?)");
   for (let i = 0; i < count; i++) {
     insert.run(PAYLOAD);
-    if (i % 50 === 49) await new Promise((resolve) => setTimeout(resolve, 5));
+    if (i % 50 === 49) await sleep(5);
   }
 }
 
-const until = async (check: () => boolean, timeoutMs = 5000) => {
-  const end = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > end) throw new Error("timed out");
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-};
-
 const autocheckpoint = (db: Database.Database) => db.pragma("wal_autocheckpoint", { simple: true });
+
+/** Waits for a condition of the worker (5 s at most). */
+const until = (check: () => boolean, what: string) => waitUntil(check, what, 5000, 20);
+
+/** Short intervals so a test sees the worker come and go within milliseconds. */
+const fast = (overrides: Partial<BackgroundCheckpointOptions> = {}): BackgroundCheckpointOptions => ({
+  watchEveryMs: 20,
+  busyLooksToStart: 1,
+  checkpointEveryMs: 20,
+  idleExitMs: 60_000,
+  retryAfterFailureMs: 60_000,
+  fallbackPages: 16_000,
+  ...overrides,
+});
 
 describe("SQLite checkpoints in a worker thread while the database is written", () => {
   let dir: string;
@@ -61,86 +69,54 @@ describe("SQLite checkpoints in a worker thread while the database is written", 
   });
 
   it("starts no worker while nothing is written", async () => {
-    checkpoints = new BackgroundCheckpoints(file, db, {
-      watchEveryMs: 20,
-      busyLooksToStart: 1,
-      checkpointEveryMs: 20,
-      idleExitMs: 1000,
-      retryAfterFailureMs: 60_000,
-      fallbackPages: 16_000,
-    });
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    checkpoints = new BackgroundCheckpoints(file, db, fast({ idleExitMs: 1000 }));
+    await sleep(200);
     expect(checkpoints.starts).toBe(0);
     expect(autocheckpoint(db)).toBe(1000);
   });
 
   it("starts no worker for one burst of writes, only for writes that go on", async () => {
-    checkpoints = new BackgroundCheckpoints(file, db, {
-      watchEveryMs: 50,
-      busyLooksToStart: 3,
-      checkpointEveryMs: 20,
-      idleExitMs: 60_000,
-      retryAfterFailureMs: 60_000,
-      fallbackPages: 16_000,
-    });
+    checkpoints = new BackgroundCheckpoints(file, db, fast({ watchEveryMs: 50, busyLooksToStart: 3 }));
     await writeRows(db, 20);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await sleep(300);
     expect(checkpoints.starts).toBe(0);
     // Rows every 10 ms for a while: every look finds new writes.
     const insert = db.prepare("INSERT INTO notes (body) VALUES (?)");
     for (let i = 0; i < 100 && checkpoints.starts === 0; i++) {
       insert.run(PAYLOAD);
-      await new Promise((resolve) => setTimeout(resolve, 10));
+      await sleep(10);
     }
     expect(checkpoints.starts).toBe(1);
   });
 
   it("copies new writes into the database file itself, while the server's own threshold is raised", async () => {
-    checkpoints = new BackgroundCheckpoints(file, db, {
-      watchEveryMs: 20,
-      busyLooksToStart: 1,
-      checkpointEveryMs: 20,
-      idleExitMs: 60_000,
-      retryAfterFailureMs: 60_000,
-      fallbackPages: 16_000,
-    });
+    checkpoints = new BackgroundCheckpoints(file, db, fast());
     await writeRows(db, 20);
-    await until(() => checkpoints.running && autocheckpoint(db) === 16_000);
+    await until(
+      () => checkpoints.running && autocheckpoint(db) === 16_000,
+      "the worker and the raised threshold",
+    );
     // ~600 KB: far below any threshold of the server's connection, so only the worker can have
     // copied these rows from the log into the database file.
     await writeRows(db, 300);
-    await until(() => rowsInFileAlone() === 320);
+    await until(() => rowsInFileAlone() === 320, "all rows in the database file alone");
     expect(checkpoints.checkpoints).toBeGreaterThan(0);
   });
 
   it("ends the worker after a quiet spell, gives the threshold back, and starts again on new writes", async () => {
-    checkpoints = new BackgroundCheckpoints(file, db, {
-      watchEveryMs: 20,
-      busyLooksToStart: 1,
-      checkpointEveryMs: 20,
-      idleExitMs: 150,
-      retryAfterFailureMs: 60_000,
-      fallbackPages: 16_000,
-    });
+    checkpoints = new BackgroundCheckpoints(file, db, fast({ idleExitMs: 150 }));
     await writeRows(db, 50);
-    await until(() => checkpoints.running);
-    await until(() => !checkpoints.running);
+    await until(() => checkpoints.running, "a worker");
+    await until(() => !checkpoints.running, "the worker to end");
     expect(autocheckpoint(db)).toBe(1000);
     await writeRows(db, 50);
-    await until(() => checkpoints.starts === 2);
+    await until(() => checkpoints.starts === 2, "a second worker");
   });
 
   it("ends the worker when closed, leaving the database whole for the next opener", async () => {
-    checkpoints = new BackgroundCheckpoints(file, db, {
-      watchEveryMs: 20,
-      busyLooksToStart: 1,
-      checkpointEveryMs: 20,
-      idleExitMs: 60_000,
-      retryAfterFailureMs: 60_000,
-      fallbackPages: 16_000,
-    });
+    checkpoints = new BackgroundCheckpoints(file, db, fast());
     await writeRows(db, 200);
-    await until(() => checkpoints.running);
+    await until(() => checkpoints.running, "a worker");
     await checkpoints.close();
     expect(checkpoints.running).toBe(false);
     const other = new Database(file, { readonly: true });
@@ -149,21 +125,14 @@ describe("SQLite checkpoints in a worker thread while the database is written", 
   });
 
   it("leaves checkpoints to the server's connection when the worker cannot do them, and does not retry at once", async () => {
-    checkpoints = new BackgroundCheckpoints(file, db, {
-      watchEveryMs: 20,
-      busyLooksToStart: 1,
-      checkpointEveryMs: 20,
-      idleExitMs: 60_000,
-      retryAfterFailureMs: 60_000,
-      fallbackPages: 16_000,
-    });
+    checkpoints = new BackgroundCheckpoints(file, db, fast());
     // The server keeps its open file; whoever opens the path now finds something else there.
     renameSync(file, join(dir, "moved.db"));
     mkdirSync(file);
     await writeRows(db, 50);
-    await until(() => checkpoints.starts === 1 && !checkpoints.running);
+    await until(() => checkpoints.starts === 1 && !checkpoints.running, "the failed worker to end");
     await writeRows(db, 50);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await sleep(100);
     expect(checkpoints.starts).toBe(1);
     expect(checkpoints.checkpoints).toBe(0);
     expect(autocheckpoint(db)).toBe(1000);

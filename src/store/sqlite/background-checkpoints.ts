@@ -42,7 +42,8 @@ export const DEFAULT_CHECKPOINT_OPTIONS: BackgroundCheckpointOptions = {
 const DEFAULT_AUTOCHECKPOINT_PAGES = 1000;
 
 // The worker's code as a script (a separate file would need its own place in the bundle and in the
-// TypeScript sources alike). It reaches the driver through the path the server resolved.
+// TypeScript sources alike). It reaches the driver through the path the server resolved, and
+// its \`stamp\` is \`walStamp\` below written again, since the script cannot import it.
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require("node:worker_threads");
 const { statSync } = require("node:fs");
