@@ -4,7 +4,9 @@
 //   { url, connections, durations: [seconds…], headers,
 //     requests: [{ method, paths: [...], bodies?: [...], weight? }] }
 // One run per entry of `durations`, back to back (the first is usually the warm-up).
-// Output: per spec, one JSON line on stdout: an array with the result of each run.
+// Output: per spec, one JSON line on stdout: an array with the result of each run, with the CPU
+// this process used during the run as a percentage of one core (near 100, the generator is what
+// caps the figures, not the server).
 import { randomBytes } from "node:crypto";
 import { createInterface } from "node:readline";
 import autocannon from "autocannon";
@@ -71,8 +73,13 @@ for await (const line of lines) {
   const spec = JSON.parse(line);
   const results = [];
   for (const seconds of spec.durations) {
+    const cpuBefore = process.cpuUsage();
+    const wallBefore = performance.now();
     const result = await runOnce(spec, seconds);
+    const cpu = process.cpuUsage(cpuBefore);
+    const wallMs = performance.now() - wallBefore;
     results.push({
+      cpu_pct: ((cpu.user + cpu.system) / 1000 / wallMs) * 100,
       // Completed requests over the measured time: also exact for runs shorter than a few seconds,
       // where autocannon's per-second average has only one or two samples.
       rps: result.requests.total / result.duration,

@@ -47,6 +47,11 @@ function runWorker(spec) {
   });
 }
 
+/** The load generator's process id (started on first use), to read its CPU time. */
+export function loadWorkerPid() {
+  return loadWorker().child.pid;
+}
+
 /** Ends the worker (at the end of the benchmark; it would keep the event loop alive). */
 export function closeLoadWorker() {
   worker?.child.stdin.end();
@@ -63,8 +68,9 @@ export const median = (values) => {
 /**
  * Loads `baseUrl` with a scenario's load (`{ headers, requests }`, see scenarios/index.mjs).
  * Resolves with the median req/s, p50 and p99 latency, the failed requests (non-2xx, socket
- * errors, timeouts) over all runs, warm-up included, and with `rssPid`, the highest resident
- * memory of that process seen while the load ran.
+ * errors, timeouts) over all runs, warm-up included, the load generator's CPU (median of the runs,
+ * % of one core), and with `rssPid`, the highest resident memory of that process seen while the
+ * load ran.
  */
 export async function measure(
   baseUrl,
@@ -101,6 +107,7 @@ export async function measure(
     rps: median(results.map((r) => r.rps)),
     p50_ms: median(results.map((r) => r.p50_ms)),
     p99_ms: median(results.map((r) => r.p99_ms)),
+    generator_cpu_pct: Math.round(median(results.map((r) => r.cpu_pct))),
     failed,
     failures: `non-2xx ${sum("non2xx")}, errors ${sum("errors")}, timeouts ${sum("timeouts")}`,
     runs: results.map((r) => Math.round(r.rps)),

@@ -47,7 +47,7 @@ const HELP = `npm run bench -- [--quick | --smoke] [--stores sqlite,postgres] [-
   --quick        10,000 orders, 0.5 s warm-up + 3 × 0.8 s runs per scenario and server (< 3 min)
   --smoke        2,000 orders, one short run per scenario (CI: fails only when the harness breaks)
   --stores       which stores to measure (default: sqlite,postgres)
-  --scenarios    which scenarios to run (default: all): get-one, list, list-expand, create,
+  --scenarios    which scenarios to run (default: all): get-one, list, list-expand, graphql, create,
                  update, batch, auth, mixed
   --connections  concurrent connections of the load generator (default: 16)
   --extras       also run the extra measurements (the default unless --scenarios or --profile)

@@ -12,21 +12,44 @@ export function resultRow(name, store, backroom, baseline) {
   return {
     name,
     store,
-    backroom: { rps: Math.round(backroom.rps), p99_ms: round(backroom.p99_ms, 2) },
-    baseline: { rps: Math.round(baseline.rps), p99_ms: round(baseline.p99_ms, 2) },
+    backroom: {
+      rps: Math.round(backroom.rps),
+      p99_ms: round(backroom.p99_ms, 2),
+      generator_cpu_pct: backroom.generator_cpu_pct,
+    },
+    baseline: {
+      rps: Math.round(baseline.rps),
+      p99_ms: round(baseline.p99_ms, 2),
+      generator_cpu_pct: baseline.generator_cpu_pct,
+    },
     ratio: baseline.rps > 0 ? round(backroom.rps / baseline.rps, 2) : 0,
   };
 }
 
 export function printTable(rows) {
-  const header = ["scenario", "store", "Backroom req/s", "p99 ms", "baseline req/s", "p99 ms", "ratio"];
+  // gen CPU: the load generator's CPU while it loaded that server, % of one core (near 100%, the
+  // generator, not the server, set the req/s).
+  const header = [
+    "scenario",
+    "store",
+    "Backroom req/s",
+    "p99 ms",
+    "gen CPU",
+    "baseline req/s",
+    "p99 ms",
+    "gen CPU",
+    "ratio",
+  ];
+  const cpu = (pct) => (Number.isFinite(pct) ? `${pct}%` : "n/a");
   const lines = rows.map((r) => [
     r.name,
     r.store,
     String(r.backroom.rps),
     r.backroom.p99_ms.toFixed(2),
+    cpu(r.backroom.generator_cpu_pct),
     String(r.baseline.rps),
     r.baseline.p99_ms.toFixed(2),
+    cpu(r.baseline.generator_cpu_pct),
     `${r.ratio.toFixed(2)}×`,
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));

@@ -3,6 +3,7 @@
 // measurements (memory, cold start, list latency by table size).
 // Usage: npm run bench -- [--quick | --smoke] [--stores sqlite,postgres] [--scenarios get-one,list]
 import { existsSync, mkdirSync } from "node:fs";
+import { loadavg } from "node:os";
 import { coldStart, listBySize } from "./extras.mjs";
 import { openInspector } from "./inspect.mjs";
 import { closeLoadWorker, measure } from "./load.mjs";
@@ -169,8 +170,10 @@ async function benchStore(kind, options, failures, extra) {
       }
       const row = resultRow(scenario.name, kind, ours, theirs);
       log(
-        `${kind} ${scenario.name}: Backroom ${row.backroom.rps} req/s (runs ${ours.runs.join(", ")}), ` +
-          `baseline ${row.baseline.rps} req/s (runs ${theirs.runs.join(", ")}), ratio ${row.ratio}`,
+        `${kind} ${scenario.name}: Backroom ${row.backroom.rps} req/s (runs ${ours.runs.join(", ")}, ` +
+          `generator CPU ${ours.generator_cpu_pct}%), baseline ${row.baseline.rps} req/s ` +
+          `(runs ${theirs.runs.join(", ")}, generator CPU ${theirs.generator_cpu_pct}%), ratio ${row.ratio}, ` +
+          `load average ${loadavg()[0].toFixed(2)}`,
       );
       rows.push(row);
     }
@@ -253,6 +256,12 @@ async function main() {
     }
   }
   if (rows.length > 0) printTable(rows);
+  // Other work on the machine moves req/s: the ratios of one run are what compare.
+  log(
+    `load average (1, 5, 15 min): ${loadavg()
+      .map((n) => n.toFixed(2))
+      .join(", ")}`,
+  );
   if (options.extras) printExtra(extra);
   if (rows.length > 0 || options.extras)
     log(`wrote ${writeLatest(rows, options.extras ? extra : undefined)}`);

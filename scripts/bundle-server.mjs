@@ -16,7 +16,7 @@ const BUNDLED = new Set([
   "fastify",
   "commander",
   "@fastify/cors",
-  "@fastify/multipart",
+  "@fastify/busboy",
   "@fastify/websocket",
 ]);
 // pino stays external: its transports resolve worker files next to its own sources.

@@ -1,12 +1,13 @@
 // Makes a fresh clone runnable: installs dependencies when they are missing or stale,
 // then compiles TypeScript and builds the admin UI when their sources are newer than the build.
-// Used by npm start/test/bench.
-import { execSync } from "node:child_process";
+// Used by npm start/test/bench. Each step says what it does and how long it took, so a first
+// start on a small machine (native modules compile for minutes) never looks hung; a failed step
+// says which one and what to try.
+import { spawn } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 
 const root = new URL("..", import.meta.url).pathname;
-const run = (cmd) => execSync(cmd, { cwd: root, stdio: "inherit" });
 
 function newestMtime(dir) {
   let newest = 0;
@@ -18,13 +19,51 @@ function newestMtime(dir) {
   return newest;
 }
 
+const started = Date.now();
+const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
+const say = (line) => console.error(`[backroom] ${line}`);
+
+/**
+ * Runs one named step with its output shown; while it runs, a line every 20 s says it is still
+ * going. On failure prints the step, its exit status and a hint, then exits.
+ */
+async function step(name, hint, command, args) {
+  const t0 = Date.now();
+  say(`${name}…`);
+  const heartbeat = setInterval(() => say(`  still ${name} (${seconds(Date.now() - t0)})…`), 20_000);
+  const status = await new Promise((resolve) => {
+    const child = spawn(command, args, { cwd: root, stdio: "inherit" });
+    child.on("error", (err) => resolve(err.message));
+    child.on("exit", (code, signal) => resolve(code === 0 ? 0 : `exit code ${code ?? signal}`));
+  });
+  clearInterval(heartbeat);
+  if (status !== 0) {
+    say(`FAILED: ${name} (${status}, after ${seconds(Date.now() - t0)}).`);
+    say(hint);
+    process.exit(1);
+  }
+  say(`${name}: done in ${seconds(Date.now() - t0)}`);
+}
+
+const npm = process.platform === "win32" ? "npm.cmd" : "npm";
 const installedMarker = join(root, "node_modules", ".package-lock.json");
 const lock = join(root, "package-lock.json");
 if (!existsSync(installedMarker) || statSync(lock).mtimeMs > statSync(installedMarker).mtimeMs) {
-  console.error("[backroom] installing dependencies…");
+  say(
+    "step 1/3: installing dependencies with npm. Native modules (SQLite, password hashing, images) " +
+      "are fetched prebuilt where possible and compiled otherwise; on a small machine that can take " +
+      "several minutes.",
+  );
   // `npm install` (not `npm ci`): it follows the lock file too, but tolerates the optional
   // platform packages that npm leaves out of locks written on another platform.
-  run("npm install --no-audit --no-fund");
+  // --foreground-scripts shows native builds as they run instead of a silent wait.
+  await step(
+    "installing dependencies",
+    "Check the network connection to the npm registry and that Node.js >= 20 and a C++ toolchain " +
+      "(python3, make, g++) are installed, then run the command again. Details are above.",
+    npm,
+    ["install", "--no-audit", "--no-fund", "--foreground-scripts"],
+  );
 }
 
 // The build is fresh when what tsc writes (dist/index.js) and what the bundler writes from it
@@ -40,10 +79,21 @@ const sourcesMtime = Math.max(
 const buildStale = builtMarkers.some(
   (marker) => !existsSync(marker) || statSync(marker).mtimeMs < sourcesMtime,
 );
+const tscHint =
+  "The TypeScript sources do not compile: the errors are above. On a fresh clone this should not " +
+  "happen; run `git status` to see local changes.";
 if (buildStale) {
-  console.error("[backroom] building…");
-  run("npx tsc -p tsconfig.build.json");
-  run("node scripts/bundle-server.mjs");
+  await step("step 2/3: compiling the server (TypeScript)", tscHint, process.execPath, [
+    join(root, "node_modules", "typescript", "bin", "tsc"),
+    "-p",
+    "tsconfig.build.json",
+  ]);
+  await step(
+    "step 2/3: bundling the server",
+    "Bundling failed (details above); try `rm -rf dist` and run the command again.",
+    process.execPath,
+    ["scripts/bundle-server.mjs"],
+  );
 }
 
 const adminMarker = join(root, "dist", "admin-ui", "index.html");
@@ -51,6 +101,11 @@ const adminChanged =
   !existsSync(adminMarker) ||
   Math.max(newestMtime(join(root, "admin")), statSync(lock).mtimeMs) > statSync(adminMarker).mtimeMs;
 if (adminChanged) {
-  console.error("[backroom] building the admin UI…");
-  run("node admin/build.mjs");
+  await step(
+    "step 3/3: building the admin UI",
+    "The admin UI did not build (details above); the API works without it: `node bin/backroom.js serve`.",
+    process.execPath,
+    ["admin/build.mjs"],
+  );
 }
+if (Date.now() - started > 1000) say(`ready in ${seconds(Date.now() - started)}`);

@@ -18,7 +18,11 @@ export type {
   HookRequest,
   HooksApp,
   HooksAppData,
+  MailAddress,
+  MailClient,
+  MailerMessage,
   Middleware,
+  PushTarget,
   RecordAfterEvent,
   RecordAuthRequestEvent,
   RecordEvent,
@@ -36,4 +40,5 @@ export type {
   MigrationRecords,
 } from "./migrations/define-migration.js";
 export { defineMigration } from "./migrations/define-migration.js";
+export type { PushSendOptions } from "./push/push-message.js";
 export { verifyWebhookSignature } from "./webhooks/signature.js";

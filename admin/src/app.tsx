@@ -1,8 +1,10 @@
 import { useEffect, useState } from "preact/hooks";
-import { api } from "./api/client";
 import { forgetCollections, useCollections } from "./api/collections-store";
-import { type Superuser, session } from "./api/session";
+import { pb } from "./api/pb";
+import { session } from "./api/session";
 import { CollectionEditorScreen } from "./collections/collection-editor";
+import { DashboardScreen } from "./dashboard/dashboard";
+import { ApiKeysScreen } from "./keys/api-keys";
 import { AuditScreen } from "./logs/audit";
 import { JobsScreen } from "./logs/jobs";
 import { RequestLogsScreen } from "./logs/request-logs";
@@ -24,12 +26,10 @@ function useSignedIn(): boolean {
       setSignedIn(now);
     });
     // A stored token is renewed once per visit; an expired or revoked one (401) ends the session.
-    if (session.token()) {
-      api<{ token: string; record: Superuser }>("POST", "/api/collections/_superusers/auth-refresh").then(
-        (res) => session.signIn(res.token, res.record),
-        () => undefined,
-      );
-    }
+    if (session.token())
+      pb.collection("_superusers")
+        .authRefresh()
+        .catch(() => undefined);
     return stop;
   }, []);
   return signedIn;
@@ -55,8 +55,10 @@ function SignedInRoutes({ path }: { path: string }) {
   if (path === "/settings") return <SettingsScreen />;
   if (path === "/audit") return <AuditScreen />;
   if (path === "/logs") return <RequestLogsScreen />;
+  if (path === "/dashboard") return <DashboardScreen />;
   if (path === "/jobs") return <JobsScreen />;
   if (path === "/webhooks") return <WebhooksScreen />;
+  if (path === "/api-keys") return <ApiKeysScreen />;
   return <Home />;
 }
 

@@ -118,6 +118,9 @@ export async function runFanout({
 
     const connected = await connectAll(clients, subscribers);
     const idle = Math.round(rssMiB(server.pid) ?? 0);
+    // The same settled reading as for the larger count below, so their difference is what the
+    // extra subscribers hold, not the connection burst's garbage.
+    const settled = manySubscribers > subscribers ? Math.min(...(await sampleRss(server.pid, 3000))) : idle;
     // A first second of the same load, not counted: a fresh server compiles its hot paths then.
     const warm = await measureWrites({
       baseUrl,
@@ -154,10 +157,20 @@ export async function runFanout({
         rate: 10,
         seconds: 2,
       });
-      results.many = { subscribers: total, rss_mb: idleMany, rss_samples_mb: samples, ...few };
+      // What one more idle subscriber costs: the RSS difference between the two counts, per subscriber.
+      const perSubscriberKiB =
+        total > connected ? Math.round(((idleMany - settled) * 1024) / (total - connected)) : null;
+      results.many = {
+        subscribers: total,
+        rss_mb: idleMany,
+        rss_samples_mb: samples,
+        rss_per_idle_subscriber_kib: perSubscriberKiB,
+        ...few,
+      };
       log(
         `realtime: ${total} subscribers idle: server RSS ${idleMany} MiB (target: 10,000 within 400 MB = 381 MiB); ` +
-          `every 0.5 s after connecting: ${samples.join(" ")}`,
+          `every 0.5 s after connecting: ${samples.join(" ")}; ` +
+          `${perSubscriberKiB} KiB per idle subscriber (vs ${connected} subscribers: ${settled} MiB)`,
       );
       log(`          then 10 writes/s for 2s → ${describe(few)}; RSS peak ${few.rss_peak_mb} MiB`);
     }

@@ -8,10 +8,11 @@ import auth from "./auth.mjs";
 import batch from "./batch.mjs";
 import create from "./create.mjs";
 import getOne from "./get-one.mjs";
+import graphql from "./graphql.mjs";
 import list from "./list.mjs";
 import listExpand from "./list-expand.mjs";
 import mixed from "./mixed.mjs";
 import update from "./update.mjs";
 
-export const scenarios = [getOne, list, listExpand, create, update, batch, auth, mixed];
+export const scenarios = [getOne, list, listExpand, graphql, create, update, batch, auth, mixed];
 export const scenarioNames = scenarios.map((s) => s.name);

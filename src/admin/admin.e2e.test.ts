@@ -7,6 +7,7 @@ import { startServer, storesUnderTest, type TestServer } from "../test-support/s
 import {
   ARTIFACTS,
   browserSuiteReady,
+  collectCspViolations,
   expectNoSeriousAxeViolations,
   launchChromium,
   screenshot,
@@ -28,12 +29,21 @@ describe.each(kinds)("admin UI end to end (%s)", (kind) => {
   let browser: Browser;
   let page: Page;
   let token = "";
+  let cspViolations: string[] = [];
   const timings: Record<string, number> = {};
 
   const api = async (path: string) => {
     const res = await fetch(new URL(path, server.url), { headers: { authorization: token } });
     expect(res.status, `${path}`).toBe(200);
     return (await res.json()) as Record<string, unknown>;
+  };
+  const patch = async (path: string, body: unknown) => {
+    const res = await fetch(new URL(path, server.url), {
+      method: "PATCH",
+      headers: { authorization: token, "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
+    expect(res.status, `PATCH ${path}`).toBe(200);
   };
   const titles = async () => page.locator("tbody tr td:nth-child(3)").allInnerTexts();
   /** Screenshots of one run are enough to look at: the SQLite one. */
@@ -50,6 +60,7 @@ describe.each(kinds)("admin UI end to end (%s)", (kind) => {
     page.on("pageerror", (err) => {
       throw err;
     });
+    cspViolations = await collectCspViolations(page);
   });
 
   afterEach(async ({ task }) => {
@@ -97,7 +108,7 @@ describe.each(kinds)("admin UI end to end (%s)", (kind) => {
   });
 
   it("creates a collection with several field types and checked rules", async () => {
-    await page.getByRole("link", { name: "+ New collection" }).click();
+    await page.getByRole("button", { name: "+ New collection" }).click();
     await page.getByLabel("Name", { exact: true }).fill("posts");
     const addField = async (type: string, name: string) => {
       await page.getByLabel("New field type").selectOption(type);
@@ -108,6 +119,8 @@ describe.each(kinds)("admin UI end to end (%s)", (kind) => {
     };
     const title = await addField("text", "title");
     await title.getByLabel("Required").check();
+    await title.locator("summary").click();
+    await title.getByLabel("Full-text searchable").check();
     await addField("number", "views");
     await addField("bool", "published");
     const status = await addField("select", "status");
@@ -120,6 +133,8 @@ describe.each(kinds)("admin UI end to end (%s)", (kind) => {
     await author.getByLabel("Related collection").selectOption({ label: "users" });
     await addField("file", "cover");
     await addField("date", "publishedAt");
+    // Shown once a field is searchable: the language its words are matched in.
+    await page.getByLabel("Search language").selectOption("english");
     await expectNoSeriousAxeViolations(page, "collection editor (fields)");
     await shot("03-collection-fields");
 
@@ -138,6 +153,10 @@ describe.each(kinds)("admin UI end to end (%s)", (kind) => {
     await expect.poll(() => page.locator("#rule-listRule-status").textContent()).toContain("Valid rule");
     // View rule: an unknown field is reported next to the rule while typing.
     await page.locator("#rule-viewRule-locked").uncheck();
+    // Completion offers :length only where the server takes it: lists, not a single select.
+    await page.locator("#rule-viewRule").pressSequentially("statu");
+    await page.getByRole("option", { name: "status", exact: true }).waitFor();
+    expect(await page.getByRole("option", { name: "status:length" }).count()).toBe(0);
     await page.locator("#rule-viewRule").fill("nosuchfield = 1");
     await expect.poll(() => page.locator("#rule-viewRule-status").textContent()).toMatch(/nosuchfield/);
     expect(await page.locator("#rule-viewRule").getAttribute("aria-invalid")).toBe("true");
@@ -168,6 +187,8 @@ describe.each(kinds)("admin UI end to end (%s)", (kind) => {
       ]),
     );
     expect(fields.find((f) => f.name === "title")?.required).toBe(true);
+    expect(fields.find((f) => f.name === "title")).toMatchObject({ searchable: true });
+    expect(saved.searchLanguage).toBe("english");
     expect(fields.find((f) => f.name === "status")?.values).toEqual(["draft", "live"]);
 
     // The API preview shows SDK calls for this collection, with the rule that guards each.
@@ -329,7 +350,8 @@ describe.each(kinds)("admin UI end to end (%s)", (kind) => {
     await picker.getByLabel("Search").fill("Ada");
     await picker.getByRole("button", { name: /ada@example\.com/ }).click();
     await picker.waitFor({ state: "detached" });
-    await drawer.getByRole("listitem").filter({ hasText: user.id }).waitFor();
+    // The chip names the related account (its email), not its id.
+    await drawer.getByRole("listitem").filter({ hasText: "ada@example.com" }).waitFor();
     const png = await sharp({ create: { width: 8, height: 8, channels: 3, background: "#3366cc" } })
       .png()
       .toBuffer();
@@ -359,6 +381,38 @@ describe.each(kinds)("admin UI end to end (%s)", (kind) => {
     expect(row).toContain('"Third post, edited"');
     expect(row).toContain(user.id);
     expect(rest).toEqual([]);
+  });
+
+  it("previews a protected file with a file token, and removes a file from its record", async () => {
+    // The cover field becomes protected: the table asks for a file token (pb.files.getToken).
+    const posts = await api("/api/collections/posts");
+    const fields = (posts.fields as { name: string }[]).map((f) =>
+      f.name === "cover" ? { ...f, protected: true } : f,
+    );
+    await patch("/api/collections/posts", { fields });
+    // A reload renews the stored session once (auth-refresh through the SDK).
+    const refreshed = page.waitForResponse((r) =>
+      r.url().includes("/api/collections/_superusers/auth-refresh"),
+    );
+    await page.reload();
+    expect((await refreshed).status()).toBe(200);
+    const cover = ((await api("/api/collections/posts/records")).items as { cover: string }[])[0]?.cover;
+    const thumb = page.getByRole("img", { name: cover });
+    await thumb.waitFor();
+    expect(await thumb.getAttribute("src")).toMatch(/[?&]token=[^&]+/);
+    await expect
+      .poll(() => thumb.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth))
+      .toBeGreaterThan(0);
+
+    await page
+      .getByRole("row", { name: /Third post/ })
+      .getByRole("button", { name: /Edit record/ })
+      .click();
+    const drawer = page.getByRole("dialog", { name: "Edit posts record" });
+    await drawer.getByRole("button", { name: `Remove ${cover}` }).click();
+    await drawer.getByRole("button", { name: "Save changes" }).click();
+    await drawer.waitFor({ state: "detached" });
+    expect(((await api("/api/collections/posts/records")).items as { cover: string }[])[0]?.cover).toBe("");
   });
 
   it("marks an account verified and impersonates it", async () => {
@@ -391,6 +445,36 @@ describe.each(kinds)("admin UI end to end (%s)", (kind) => {
     await drawer.waitFor({ state: "detached" });
   });
 
+  it("creates an account with a password and its confirmation, and sends it a password reset", async () => {
+    await page.getByRole("link", { name: /^users/ }).click();
+    await page.getByRole("button", { name: "+ New record" }).click();
+    const drawer = page.getByRole("dialog", { name: "New users record" });
+    await drawer.locator("#field-email").fill("grace@example.com");
+    await drawer.locator("#field-password").fill("grace's long password");
+    await drawer.locator("#field-password-confirm").fill("something else");
+    await drawer.getByRole("button", { name: "Create" }).click();
+    await expect.poll(() => drawer.locator("#field-password-confirm-error").textContent()).toMatch(/\S/);
+    await drawer.locator("#field-password-confirm").fill("grace's long password");
+    await drawer.getByRole("button", { name: "Create" }).click();
+    await drawer.waitFor({ state: "detached" });
+    const signIn = await fetch(new URL("/api/collections/users/auth-with-password", server.url), {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ identity: "grace@example.com", password: "grace's long password" }),
+    });
+    expect(signIn.status).toBe(200);
+
+    await page
+      .getByRole("row", { name: /grace@example\.com/ })
+      .getByRole("button", { name: /Edit record/ })
+      .click();
+    const editor = page.getByRole("dialog", { name: "Edit users record" });
+    await editor.getByRole("button", { name: "Send password reset" }).click();
+    await toast("Password reset email sent.");
+    await page.keyboard.press("Escape");
+    await editor.waitFor({ state: "detached" });
+  });
+
   it("changes a setting", async () => {
     await page.getByRole("link", { name: "Settings" }).click();
     await page.getByLabel("Application name").fill("Acme back office");
@@ -408,7 +492,12 @@ describe.each(kinds)("admin UI end to end (%s)", (kind) => {
     // File storage: turning S3 on without its details is refused field by field; the test says
     // what is wrong with what was saved (here: S3 is off).
     await page.getByRole("tab", { name: "File storage" }).click();
-    await page.getByText("Files go to the local storage folder.").waitFor();
+    // Without S3, PostgreSQL keeps files in the database (shared by every node); SQLite in a folder.
+    const whereFilesGo =
+      kind === "postgres"
+        ? "Files are kept in the PostgreSQL database, shared by every node."
+        : "Files go to the local storage folder.";
+    await page.getByText(whereFilesGo).waitFor();
     await page.getByLabel("Store uploaded files in S3-compatible storage").check();
     await page.getByLabel("Endpoint").fill("ftp://nowhere");
     await expectNoSeriousAxeViolations(page, "settings (file storage)");
@@ -424,20 +513,28 @@ describe.each(kinds)("admin UI end to end (%s)", (kind) => {
     await page.getByRole("tab", { name: "Rate limits" }).click();
     await page.getByLabel("Enable rate limits").check();
     await page.getByLabel("Rule 1 max requests").fill("5");
+    await page.getByLabel("Failed sign-ins per account").fill("7");
     await expectNoSeriousAxeViolations(page, "settings (rate limits)");
     await page.getByRole("button", { name: "Save rate limits" }).click();
-    await toast("Settings saved.");
-    const limits = (await api("/api/settings")).rateLimits as {
-      enabled: boolean;
-      rules: { maxRequests: number }[];
-    };
-    expect(limits.enabled).toBe(true);
-    expect(limits.rules[0]?.maxRequests).toBe(5);
+    // The application settings' "Settings saved." toast may still be up: wait for the data.
+    const saved = async () =>
+      (await api("/api/settings")).rateLimits as { enabled: boolean; rules: { maxRequests: number }[] };
+    await expect.poll(async () => (await saved()).enabled).toBe(true);
+    expect((await saved()).rules[0]?.maxRequests).toBe(5);
+    expect((await api("/api/settings")).authFailureLimits).toMatchObject({ perIdentity: 7, perIP: 30 });
     await page.getByLabel("Enable rate limits").uncheck();
     await page.getByRole("button", { name: "Save rate limits" }).click();
     await expect
       .poll(async () => ((await api("/api/settings")).rateLimits as { enabled: boolean }).enabled)
       .toBe(false);
+
+    // The test email goes through the SDK (pb.settings.testEmail); SMTP is off, so the API says so.
+    await page.getByRole("tab", { name: "Mail (SMTP)" }).click();
+    await page.getByLabel("Recipient").fill("owner@example.com");
+    await page.getByRole("button", { name: "Send test email" }).click();
+    await expect
+      .poll(() => page.locator("#test-email-to-error").textContent())
+      .toMatch(/SMTP is not enabled/);
 
     await page.getByRole("tab", { name: "Token durations" }).click();
     await page.getByLabel("users", { exact: true }).fill("3600");
@@ -490,21 +587,22 @@ describe.each(kinds)("admin UI end to end (%s)", (kind) => {
     await dialog.getByLabel("URL").fill("not a url");
     await dialog.getByRole("button", { name: "Create" }).click();
     await expect.poll(() => dialog.locator("#webhook-url-error").textContent()).toMatch(/URL/);
-    await dialog.getByLabel("URL").fill("https://hooks.example.com/backroom");
+    // A public address that needs no DNS (TEST-NET-3): URLs are resolved and checked when saved.
+    await dialog.getByLabel("URL").fill("https://203.0.113.10/backroom");
     await dialog.getByLabel("Events").fill("posts.create, posts.update");
     await dialog.getByRole("button", { name: "Create" }).click();
     const created = page.getByRole("dialog", { name: "Webhook created" });
     expect(await created.getByLabel("Secret").inputValue()).toMatch(/\S{16,}/);
     await expectNoSeriousAxeViolations(page, "webhook secret");
     await page.keyboard.press("Escape");
-    const row = page.getByRole("row", { name: /hooks\.example\.com/ });
+    const row = page.getByRole("row", { name: /203\.0\.113\.10/ });
     await row.getByRole("button", { name: /^Pause/ }).click();
     await row.getByText("paused").waitFor();
     await shot("16-webhooks");
     const hooks = (await api("/api/webhooks")).items as { url: string; active: boolean; events: string[] }[];
     expect(hooks).toEqual([
       expect.objectContaining({
-        url: "https://hooks.example.com/backroom",
+        url: "https://203.0.113.10/backroom",
         active: false,
         events: ["posts.create", "posts.update"],
       }),
@@ -569,6 +667,38 @@ describe.each(kinds)("admin UI end to end (%s)", (kind) => {
     await page.keyboard.press("Escape");
   });
 
+  it("deletes a collection", async () => {
+    await page.setViewportSize(DESKTOP);
+    await page.getByRole("button", { name: "+ New collection" }).click();
+    await page.getByLabel("Name", { exact: true }).fill("scratch");
+    await page.getByRole("button", { name: "Create collection" }).click();
+    await page.getByRole("heading", { level: 1, name: "scratch", exact: true }).waitFor();
+    await page.goto(`${server.url}/_/#/collections/scratch/schema`);
+    await page.getByRole("button", { name: "Delete collection" }).click();
+    await page
+      .getByRole("dialog", { name: "Delete collection" })
+      .getByRole("button", { name: "Delete collection" })
+      .click();
+    await toast("Collection scratch deleted.");
+    const gone = await fetch(new URL("/api/collections/scratch", server.url), {
+      headers: { authorization: token },
+    });
+    expect(gone.status).toBe(404);
+  });
+
+  it("a revoked session token signs the admin out", async () => {
+    await page.evaluate(
+      'localStorage.setItem("backroom.admin.auth", JSON.stringify({ token: "revoked", record: { id: "x", email: "x@example.com" } }))',
+    );
+    await page.reload();
+    await page.getByRole("heading", { name: "Sign in" }).waitFor();
+    expect(await page.evaluate<string | null>('localStorage.getItem("backroom.admin.auth")')).toBeNull();
+    await page.getByLabel("Email").fill(OWNER.email);
+    await page.getByLabel("Password").fill(OWNER.password);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("navigation", { name: "Main" }).waitFor();
+  });
+
   it("signs out, and the sign-in page passes axe", async () => {
     await page.setViewportSize(DESKTOP);
     await page.getByRole("button", { name: "Sign out" }).click();
@@ -579,6 +709,24 @@ describe.each(kinds)("admin UI end to end (%s)", (kind) => {
     await page.getByLabel("Password").fill(OWNER.password);
     await page.getByRole("button", { name: "Sign in" }).click();
     await page.getByRole("navigation", { name: "Main" }).waitFor();
+  });
+
+  it("nothing the admin did was blocked by its strict Content Security Policy", async () => {
+    const res = await fetch(new URL("/_/", server.url));
+    expect(res.headers.get("content-security-policy")).toMatch(/script-src 'self'; style-src 'self';/);
+    expect(cspViolations).toEqual([]);
+  });
+
+  it("the CSP check itself sees a violation", async () => {
+    const other = await browser.newPage();
+    try {
+      const seen = await collectCspViolations(other);
+      await other.goto(new URL("/_/", server.url).href);
+      await other.evaluate('document.body.setAttribute("style", "color: red")');
+      await expect.poll(() => seen.join("\n")).toMatch(/style-src/);
+    } finally {
+      await other.close();
+    }
   });
 
   it("the axe check itself fails on a page with a serious violation", async () => {

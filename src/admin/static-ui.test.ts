@@ -37,7 +37,7 @@ describe("serving the admin build at /_/", () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it.each(["/_/", "/_", "/_/collections/posts", "/_/settings?x=1", "/_/static-ui.js", "/_/secret.txt"])(
+  it.each(["/_/", "/_", "/_/collections/posts", "/_/settings?x=1", "/_/records/abc"])(
     "%s answers index.html, never cached",
     async (url) => {
       const res = await app.inject({ method: "GET", url });
@@ -45,6 +45,17 @@ describe("serving the admin build at /_/", () => {
       expect(res.headers["content-type"]).toBe("text/html; charset=utf-8");
       expect(res.headers["cache-control"]).toBe("no-cache");
       expect(res.body).toBe(INDEX);
+    },
+  );
+
+  it.each(["/_/extensions.js", "/_/static-ui.js", "/_/secret.txt", "/_/a/b/style.css"])(
+    "%s names a file, not a page: a 404 in the error shape (never the page as a script, never the file)",
+    async (url) => {
+      const res = await app.inject({ method: "GET", url });
+      expect(res.statusCode).toBe(404);
+      expect(res.headers["content-type"]).toMatch(/^application\/json/);
+      expect(res.body).not.toContain("server code");
+      expect(res.body).not.toContain("not for the web");
     },
   );
 

@@ -25,10 +25,10 @@ const CONTENT_TYPES: Record<string, string> = {
 /** Vite's asset names: `name-HASH.ext`, no folders, no dots that could climb out. */
 const ASSET_NAME = /^[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*\.[a-z0-9]+$/;
 
+// No inline <style>: the admin's CSP allows its own stylesheet files only.
 const MISSING_BUILD_PAGE = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>Backroom admin</title>
-<style>body{font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:4rem auto;padding:0 1rem;color:#222}code{background:#f3f3f3;padding:.1rem .3rem;border-radius:3px}</style>
 </head><body>
 <h1>Backroom</h1>
 <p>The server is running, but the admin UI has not been built. Build it with <code>npm run build:admin</code>
@@ -70,5 +70,10 @@ export function staticUiRoutes(app: FastifyInstance, buildDir = ADMIN_BUILD_DIR)
   });
   // With ignoreTrailingSlash, "/_/" also answers "/_".
   app.get("/_/", sendIndex);
-  app.get("/_/*", sendIndex);
+  // A path naming a file (`/_/extensions.js`, which PocketBase's dashboard asks for) is not one of
+  // the app's pages: 404, not the page as a script. The app routes by `#/…`, never by file names.
+  app.get<{ Params: { "*": string } }>("/_/*", async (req, reply) => {
+    if (extname(req.params["*"]) !== "") throw notFound();
+    return sendIndex(req, reply);
+  });
 }

@@ -1,6 +1,8 @@
+import type { Insertable } from "kysely";
 import { nowDate, randomId } from "../ids.js";
 import type { DialectName } from "../store/sql-fragments.js";
 import type { Db } from "../store/store.js";
+import { type AuditTable, systemTables } from "../store/system-tables.js";
 import { insertRow } from "../store/write-statements.js";
 
 /** Who did something: a record of an auth collection (superusers included), or nobody (guest). */
@@ -26,7 +28,14 @@ export interface AuditEntry {
  * the dialect known (the record write path), the statement text is cached instead of rebuilt.
  */
 export async function writeAudit(tx: Db, entry: AuditEntry, dialect?: DialectName): Promise<void> {
-  const row = {
+  const row = auditRow(entry);
+  if (dialect) await insertRow(tx, dialect, "_audit", row);
+  else await systemTables(tx).insertInto("_audit").values(row).execute();
+}
+
+/** The `_audit` row of an entry (for callers that insert it together with other rows). */
+export function auditRow(entry: AuditEntry): Insertable<AuditTable> {
+  return {
     id: randomId(),
     created: nowDate(),
     action: entry.action,
@@ -39,6 +48,4 @@ export async function writeAudit(tx: Db, entry: AuditEntry, dialect?: DialectNam
     request_id: entry.requestId ?? "",
     ip: entry.ip ?? "",
   };
-  if (dialect) await insertRow(tx, dialect, "_audit", row);
-  else await tx.insertInto("_audit").values(row).execute();
 }

@@ -5,12 +5,13 @@ import { eventErrors } from "../hooks/event-errors.js";
 import { hookCollection, hookRequest } from "../hooks/hook-context.js";
 import { frozenHookRecord } from "../hooks/hook-record.js";
 import type { RecordAuthRequestEvent } from "../hooks/types.js";
-import type { Services } from "../http/services.js";
 import type { RequestContext } from "../records/request-context.js";
+import type { AuthDeps } from "./auth-deps.js";
 import type { AuthMethod } from "./auth-events.js";
 import { SUPERUSERS } from "./authenticate.js";
 import { checkMfa } from "./mfa/check-mfa.js";
 import { MfaRequiredError } from "./mfa/mfa-required-error.js";
+import { checkSuperuserIp } from "./superuser-ips.js";
 import { signToken } from "./tokens.js";
 
 export interface AuthResponse {
@@ -35,7 +36,7 @@ const isSignIn = (method: AuthMethod) => method !== "refresh" && method !== "imp
  * `login` event for listeners (login alerts). Refresh and impersonation skip MFA and the event.
  */
 export async function completeAuth(
-  services: Services,
+  services: AuthDeps,
   collection: Collection,
   record: Record<string, unknown> & { id: string },
   ctx: RequestContext,
@@ -44,6 +45,7 @@ export async function completeAuth(
   options: CompleteAuthOptions = {},
 ): Promise<AuthResponse> {
   const isSuperuser = collection.name === SUPERUSERS;
+  if (isSuperuser) checkSuperuserIp((await services.settings.get()).superuserIPs, ctx.ip);
   const selfCtx: RequestContext = {
     ...ctx,
     superuser: isSuperuser,

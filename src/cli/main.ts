@@ -1,5 +1,7 @@
 import { readFileSync } from "node:fs";
-import { Command, CommanderError, Option } from "commander";
+import { Command, CommanderError } from "commander";
+import { backupCommand } from "./backup.js";
+import { exportCommand, importCommand } from "./import-export.js";
 import { migrateCommand } from "./migrate.js";
 import { serveCommand } from "./serve.js";
 import { superuserCommand } from "./superuser.js";
@@ -8,18 +10,6 @@ import { typegenCommand } from "./typegen.js";
 const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
   version: string;
 };
-
-/** Options every command that opens a store accepts. */
-export function storeOptions(cmd: Command): Command {
-  return cmd
-    .addOption(new Option("--dir <path>", "data folder (SQLite file and uploads)").env("BACKROOM_DIR"))
-    .addOption(
-      new Option("--db <url>", "PostgreSQL connection URL (postgres://…) instead of SQLite").env(
-        "BACKROOM_DB",
-      ),
-    )
-    .addOption(new Option("--db-schema <name>", "PostgreSQL schema to use").env("BACKROOM_DB_SCHEMA"));
-}
 
 /** Runs the CLI; resolves with the exit code. Errors print one line, never a stack trace. */
 export async function main(argv: string[]): Promise<number> {
@@ -32,6 +22,9 @@ export async function main(argv: string[]): Promise<number> {
   program.addCommand(superuserCommand());
   program.addCommand(migrateCommand());
   program.addCommand(typegenCommand());
+  program.addCommand(backupCommand());
+  program.addCommand(exportCommand());
+  program.addCommand(importCommand());
   try {
     await program.parseAsync(argv);
     return typeof process.exitCode === "number" ? process.exitCode : 0;

@@ -1,11 +1,11 @@
 import { Command, Option } from "commander";
+import type { Services } from "../app/services.js";
 import { openServices } from "../app.js";
 import { loadConfig } from "../config/config.js";
-import type { Services } from "../http/services.js";
 import { writeMigrationFile } from "../migrations/migration-files.js";
 import { BLANK_MIGRATION } from "../migrations/templates.js";
 import { migrateDown, migrateUp, migrationStatus } from "../migrations/user-migrations.js";
-import { storeOptions } from "./main.js";
+import { storeOptions } from "./store-options.js";
 
 interface MigrateOptions {
   dir?: string;

@@ -1,11 +1,11 @@
 import { Command } from "commander";
+import type { ListResult } from "../api/record-actions.js";
 import { openServices } from "../app.js";
 import { loadConfig } from "../config/config.js";
 import { ApiError } from "../errors/api-error.js";
 import { canonicalEmail } from "../records/auth-fields.js";
-import type { ListResult } from "../records/record-service.js";
 import { systemContext } from "../records/request-context.js";
-import { storeOptions } from "./main.js";
+import { storeOptions } from "./store-options.js";
 
 /** Flattens an API validation error into one readable line. */
 function describe(err: ApiError): string {

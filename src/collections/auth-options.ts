@@ -3,11 +3,12 @@ import { defaultTemplates } from "../auth/mail/default-templates.js";
 import { keepProviderSecrets } from "../auth/oauth2/oauth2-options.js";
 import type { AuthOptions } from "./model.js";
 
+/** Each token kind's default lifetime in seconds, as a new PocketBase v0.39 collection has it. */
 const TOKEN_KINDS = {
-  authToken: 604_800,
+  authToken: 432_000,
   passwordResetToken: 1_800,
   emailChangeToken: 1_800,
-  verificationToken: 259_200,
+  verificationToken: 86_400,
   fileToken: 180,
 } as const;
 
@@ -30,11 +31,15 @@ export function normalizeAuthOptions(
     authAlert: pick("authAlert", { enabled: true, emailTemplate: defaultTemplates.authAlertTemplate }),
     // Secrets are masked on read; a round-tripped collection must not wipe them.
     oauth2: keepProviderSecrets(
-      pick("oauth2", { enabled: false, mappedFields: {}, providers: [] }),
+      pick("oauth2", {
+        enabled: false,
+        mappedFields: { id: "", name: "", username: "", avatarURL: "" },
+        providers: [],
+      }),
       previous?.oauth2,
     ),
     passwordAuth: pick("passwordAuth", { enabled: true, identityFields: ["email"] }),
-    mfa: pick("mfa", { enabled: false, duration: 1800, rule: "" }),
+    mfa: pick("mfa", { enabled: false, duration: 600, rule: "" }),
     otp: pick("otp", {
       enabled: false,
       duration: 180,

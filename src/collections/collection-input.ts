@@ -3,7 +3,16 @@ import { ApiError, type IssueMap, issue } from "../errors/api-error.js";
 import { nowDate } from "../ids.js";
 import { normalizeAuthOptions } from "./auth-options.js";
 import { normalizeField } from "./fields/index.js";
-import type { Collection, CollectionType, Field, Rule } from "./model.js";
+import {
+  type Collection,
+  type CollectionType,
+  type Field,
+  RELATION_FILTER_ACCESS,
+  type RelationFilterAccess,
+  type Rule,
+} from "./model.js";
+import { isSearchLanguage } from "./search-options.js";
+import { DEFAULT_SEARCH_LANGUAGE, SEARCH_LANGUAGES, type SearchLanguage } from "./search-types.js";
 import { systemFieldsFor, timestampFields } from "./system-fields.js";
 
 const TYPES: CollectionType[] = ["base", "auth", "view"];
@@ -38,6 +47,16 @@ export function collectionFromInput(input: Input, previous: Collection | undefin
     rules[key] = typeof value === "string" ? value : null;
   }
 
+  const access = input.filterThroughRelations ?? previous?.filterThroughRelations ?? "listRule";
+  if (!RELATION_FILTER_ACCESS.includes(access as RelationFilterAccess)) {
+    issues.filterThroughRelations = issue("validation_in_invalid", 'Must be "listRule" or "open".');
+  }
+
+  const searchLanguage = input.searchLanguage ?? previous?.searchLanguage ?? DEFAULT_SEARCH_LANGUAGE;
+  if (!isSearchLanguage(searchLanguage)) {
+    issues.searchLanguage = issue("validation_in_invalid", `Must be one of ${SEARCH_LANGUAGES.join(", ")}.`);
+  }
+
   const indexesInput = input.indexes ?? previous?.indexes ?? [];
   if (!Array.isArray(indexesInput) || indexesInput.some((i) => typeof i !== "string")) {
     issues.indexes = issue("validation_invalid_value", "Must be a list of CREATE INDEX statements.");
@@ -64,6 +83,8 @@ export function collectionFromInput(input: Input, previous: Collection | undefin
     fields,
     indexes: [...(indexesInput as string[])],
     ...rules,
+    filterThroughRelations: access as RelationFilterAccess,
+    searchLanguage: searchLanguage as SearchLanguage,
     created: previous?.created ?? now,
     updated: now,
   };

@@ -1,5 +1,6 @@
 import { publicOAuth2Options } from "../auth/oauth2/oauth2-options.js";
 import type { Collection } from "./model.js";
+import { DEFAULT_SEARCH_LANGUAGE } from "./search-types.js";
 
 /** Auth options that are secrets: kept in storage, never sent over the API. */
 const SECRET_KEYS = new Set(["secret"]);
@@ -21,6 +22,8 @@ export function collectionToApi(c: Collection): Record<string, unknown> {
     createRule: c.createRule,
     updateRule: c.updateRule,
     deleteRule: c.deleteRule,
+    filterThroughRelations: c.filterThroughRelations ?? "listRule",
+    searchLanguage: c.searchLanguage ?? DEFAULT_SEARCH_LANGUAGE,
     created: c.created,
     updated: c.updated,
   };

@@ -4,10 +4,12 @@ import { ApiError, badRequest, notFound } from "../errors/api-error.js";
 import { nowDate, randomId } from "../ids.js";
 import { applyCollectionDdl } from "../store/schema/collection-ddl.js";
 import type { Db, Store } from "../store/store.js";
+import { systemTables } from "../store/system-tables.js";
 import { collectionFromInput } from "./collection-input.js";
+import { referenceOf, retarget } from "./fields/index.js";
 import { formatIndex, parseIndex } from "./index-definition.js";
 import type { Collection } from "./model.js";
-import { bumpCatalogueVersion, type CollectionRegistry } from "./registry.js";
+import { bumpCatalogueVersion, CatalogueMovedError, type CollectionRegistry } from "./registry.js";
 import { validateCollection } from "./validate-collection.js";
 import { inferViewFields } from "./view-fields.js";
 
@@ -16,6 +18,9 @@ export type CollectionChange =
   | { action: "create"; before: undefined; after: Collection }
   | { action: "update"; before: Collection; after: Collection }
   | { action: "delete"; before: Collection; after: undefined };
+
+/** How many times a change is tried on a catalogue that keeps moving under it. */
+const MOVED_ATTEMPTS = 3;
 
 export type CollectionChangeListener = (change: CollectionChange) => Promise<void> | void;
 
@@ -31,7 +36,11 @@ export class CollectionService {
     private readonly registry: CollectionRegistry,
   ) {}
 
-  async create(input: Record<string, unknown>, actor: Actor | null): Promise<Collection> {
+  create(input: Record<string, unknown>, actor: Actor | null): Promise<Collection> {
+    return this.againIfMoved(() => this.createOnce(input, actor));
+  }
+
+  private async createOnce(input: Record<string, unknown>, actor: Actor | null): Promise<Collection> {
     const candidate = collectionFromInput(input, undefined);
     if (this.registry.get(candidate.id)) {
       throw new ApiError(400, "Failed to save the collection.", {
@@ -61,22 +70,32 @@ export class CollectionService {
     return this.save(candidate, undefined, null);
   }
 
-  async update(idOrName: string, input: Record<string, unknown>, actor: Actor | null): Promise<Collection> {
+  update(idOrName: string, input: Record<string, unknown>, actor: Actor | null): Promise<Collection> {
+    return this.againIfMoved(() => this.updateOnce(idOrName, input, actor));
+  }
+
+  private async updateOnce(
+    idOrName: string,
+    input: Record<string, unknown>,
+    actor: Actor | null,
+  ): Promise<Collection> {
     const previous = this.require(idOrName);
     const after = await this.save(collectionFromInput(input, previous), previous, actor);
     await this.changed({ action: "update", before: previous, after });
     return after;
   }
 
-  async delete(idOrName: string, actor: Actor | null): Promise<void> {
+  delete(idOrName: string, actor: Actor | null): Promise<void> {
+    return this.againIfMoved(() => this.deleteOnce(idOrName, actor));
+  }
+
+  private async deleteOnce(idOrName: string, actor: Actor | null): Promise<void> {
     const previous = this.require(idOrName);
     if (previous.system) throw badRequest("System collections cannot be deleted.");
     const referrer = this.registry
       .all()
       .find(
-        (c) =>
-          c.id !== previous.id &&
-          c.fields.some((f) => f.type === "relation" && f.collectionId === previous.id),
+        (c) => c.id !== previous.id && c.fields.some((f) => referenceOf(f)?.collectionId === previous.id),
       );
     if (referrer) {
       throw badRequest(
@@ -89,8 +108,9 @@ export class CollectionService {
         `The collection is used by the view collection "${view.name}"; change or delete that view first.`,
       );
     await this.store.transaction(async (tx) => {
+      await this.registry.lockForChange(tx);
       await applyCollectionDdl(tx, this.store.dialect, previous, undefined);
-      await tx.deleteFrom("_collections").where("id", "=", previous.id).execute();
+      await systemTables(tx).deleteFrom("_collections").where("id", "=", previous.id).execute();
       await bumpCatalogueVersion(tx, `${nowDate()} ${randomId(6)}`);
       await writeAudit(tx, {
         action: "collection.delete",
@@ -104,12 +124,32 @@ export class CollectionService {
   }
 
   /** Replaces or merges many collections at once, in one transaction (PocketBase's import). */
-  async import(
+  import(inputs: Record<string, unknown>[], deleteMissing: boolean, actor: Actor | null): Promise<void> {
+    return this.againIfMoved(() => this.importOnce(inputs, deleteMissing, actor));
+  }
+
+  /**
+   * Runs a change again on the committed catalogue when another node (or process) changed it
+   * between this node's last look and the change's transaction (see lockForChange).
+   */
+  private async againIfMoved<T>(change: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await change();
+      } catch (err) {
+        if (!(err instanceof CatalogueMovedError) || attempt >= MOVED_ATTEMPTS) throw err;
+        await this.registry.refresh();
+      }
+    }
+  }
+
+  private async importOnce(
     inputs: Record<string, unknown>[],
     deleteMissing: boolean,
     actor: Actor | null,
   ): Promise<void> {
     await this.store.transaction(async (tx) => {
+      await this.registry.lockForChange(tx);
       const working = new Map(this.registry.all().map((c) => [c.id, c]));
       const lookup = (idOrName: string) =>
         working.get(idOrName) ??
@@ -165,6 +205,7 @@ export class CollectionService {
       return found?.id === candidate.id ? candidate : found;
     };
     const saved = await this.store.transaction(async (tx) => {
+      await this.registry.lockForChange(tx);
       const final = await this.prepare(tx, candidate, previous, lookup);
       await this.persist(tx, final, previous, actor);
       return final;
@@ -209,15 +250,15 @@ export class CollectionService {
     if (!target) return;
     await applyCollectionDdl(tx, this.store.dialect, previous, c);
     if (!c) {
-      await tx.deleteFrom("_collections").where("id", "=", target.id).execute();
+      await systemTables(tx).deleteFrom("_collections").where("id", "=", target.id).execute();
     } else if (previous) {
-      await tx
+      await systemTables(tx)
         .updateTable("_collections")
         .set({ name: c.name, data: JSON.stringify(c), updated: c.updated })
         .where("id", "=", c.id)
         .execute();
     } else {
-      await tx
+      await systemTables(tx)
         .insertInto("_collections")
         .values({
           id: c.id,
@@ -283,9 +324,10 @@ function resolveRelationTargets(
   lookup: (idOrName: string) => Collection | undefined,
 ): Collection["fields"] {
   return c.fields.map((f) => {
-    if (f.type !== "relation" || f.collectionId === "") return f;
-    const target = lookup(f.collectionId);
-    return target && target.id !== f.collectionId ? { ...f, collectionId: target.id } : f;
+    const named = referenceOf(f)?.collectionId ?? "";
+    if (named === "") return f;
+    const target = lookup(named);
+    return target && target.id !== named ? retarget(f, target.id) : f;
   });
 }
 

@@ -23,7 +23,7 @@ export type WhereToken =
 
 const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const TOKEN =
-  /\s*(?:(`[^`]+`|"[^"]+"|\[[^\]]+\]|[A-Za-z_][A-Za-z0-9_]*)|('(?:[^']|'')*')|(-?\d+(?:\.\d+)?)|(!=|<>|>=|<=|=|>|<)|([(),]))/y;
+  /\s*(?:(`[^`]*`|"[^"]*"|\[[^\]]+\]|[A-Za-z_][A-Za-z0-9_]*)|('(?:[^']|'')*')|(-?\d+(?:\.\d+)?)|(!=|<>|>=|<=|=|>|<)|([(),]))/y;
 
 function tokenize(src: string): string[] {
   const out: string[] = [];
@@ -78,7 +78,10 @@ export function parseIndex(src: string): IndexDefinition {
   }
   const name = ident(t[i++], "index name");
   expect("ON");
-  const table = ident(t[i++], "table name");
+  // An empty quoted table name (PocketBase's scaffolds have one) is the collection's own: the
+  // table name is always replaced with the collection's name when it is saved.
+  const tableToken = t[i++];
+  const table = tableToken === "``" || tableToken === '""' ? "" : ident(tableToken, "table name");
   if (t[i++] !== "(") throw invalid("expected (");
   const columns: IndexDefinition["columns"] = [];
   for (;;) {

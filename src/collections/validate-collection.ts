@@ -5,10 +5,20 @@ import type { SqlFragments } from "../store/sql-fragments.js";
 import { fieldType } from "./fields/index.js";
 import { parseIndex } from "./index-definition.js";
 import type { Collection } from "./model.js";
+import { searchFieldIssues } from "./search-options.js";
 
 const NAME = /^[A-Za-z0-9_]{1,100}$/;
 /** Names that would clash with record keys in responses or with the API's own words. */
-const RESERVED_FIELD_NAMES = new Set(["collectionId", "collectionName", "expand"]);
+// PocketBase's too: filter literals, and SQLite's rowid alias (a column of that name would hide it).
+const RESERVED_FIELD_NAMES = new Set([
+  "collectionId",
+  "collectionName",
+  "expand",
+  "null",
+  "true",
+  "false",
+  "_rowid_",
+]);
 const RESERVED_COLLECTION_NAMES = new Set(["_collections", "_migrations", "_params", "_outbox", "_audit"]);
 const RULE_KEYS = ["listRule", "viewRule", "createRule", "updateRule", "deleteRule"] as const;
 
@@ -66,6 +76,10 @@ export function validateCollection(
       }
     }
   }
+  for (const [i, problem] of Object.entries(searchFieldIssues(c))) {
+    const current = fieldIssues[i];
+    fieldIssues[i] = current && !("code" in current) ? { ...current, ...problem } : problem;
+  }
   if (c.type !== "view" && !c.fields.some((f) => f.name === "id")) {
     fieldIssues.id = issue("validation_missing_id", "A collection needs an id field.");
   }
@@ -81,7 +95,7 @@ export function validateCollection(
     Object.assign(issues, authTemplateIssues(c.auth));
   }
 
-  const indexIssues = checkIndexes(c);
+  const indexIssues = checkIndexes(c, ctx.others);
   if (indexIssues) issues.indexes = indexIssues;
 
   if (Object.keys(issues).length > 0) throw new ApiError(400, "Failed to save the collection.", issues);
@@ -125,15 +139,33 @@ function checkRule(
   }
 }
 
-function checkIndexes(c: Collection): IssueMap | undefined {
+function checkIndexes(c: Collection, others: readonly Collection[]): IssueMap | undefined {
   const out: IssueMap = {};
   const names = new Set<string>();
+  // Index names are one namespace per database: another collection's name would fail in SQL.
+  const taken = new Map<string, string>();
+  for (const o of others)
+    for (const text of o.indexes) {
+      try {
+        taken.set(parseIndex(text).name.toLowerCase(), o.name);
+      } catch {
+        // Stored indexes parsed when they were saved.
+      }
+    }
   const columns = new Set(c.fields.map((f) => f.name));
   c.indexes.forEach((text, i) => {
     try {
       const def = parseIndex(text);
       if (names.has(def.name.toLowerCase())) throw new Error(`duplicate index name "${def.name}"`);
       names.add(def.name.toLowerCase());
+      const usedBy = taken.get(def.name.toLowerCase());
+      if (usedBy !== undefined) {
+        out[String(i)] = issue(
+          "validation_existing_index_name",
+          `The index name is already used in the ${usedBy} collection.`,
+        );
+        return;
+      }
       if (c.type === "view") throw new Error("view collections cannot have indexes");
       for (const col of def.columns)
         if (!columns.has(col.name)) throw new Error(`unknown column "${col.name}"`);

@@ -17,10 +17,7 @@ export async function inferViewFields(
   query: string,
   getCollection: (idOrName: string) => Collection | undefined,
 ): Promise<Field[]> {
-  const trimmed = query.trim().replace(/;\s*$/, "");
-  if (!/^(select|with)\b/i.test(trimmed))
-    throw badRequest("The view query must be a single SELECT statement.");
-  if (trimmed.length > 10_000) throw badRequest("The view query is too long.");
+  const trimmed = checkedViewQuery(query);
   let columns: string[];
   try {
     columns = await probeColumns(db, trimmed);
@@ -36,9 +33,39 @@ export async function inferViewFields(
     const source = sources.flatMap((c) => c.fields).find((f) => f.name === name);
     if (name === "id") return normalizeField(systemFieldsFor("base")[0] as Record<string, unknown>);
     if (source)
-      return normalizeField({ ...source, id: `_clone_${source.id}`, system: false, required: false });
+      // A view has no search index of its own.
+      return normalizeField({
+        ...source,
+        id: `_clone_${source.id}`,
+        system: false,
+        required: false,
+        searchable: false,
+      });
     return normalizeField({ id: `json_${name}`.slice(0, 60), name, type: "json" });
   });
+}
+
+/** A view query trimmed of a closing `;`, or a 400 when it is not a single SELECT. */
+function checkedViewQuery(query: string): string {
+  const trimmed = query.trim().replace(/;\s*$/, "");
+  if (!/^(select|with)\b/i.test(trimmed))
+    throw badRequest("The view query must be a single SELECT statement.");
+  if (trimmed.length > 10_000) throw badRequest("The view query is too long.");
+  return trimmed;
+}
+
+/**
+ * The first `limit` rows a view query returns, as a superuser's dry run before saving the view
+ * (PocketBase's `meta/dry-run-view`). The bound LIMIT keeps it to one statement, as the probe.
+ */
+export async function dryRunView(db: Db, query: string, limit: number): Promise<Record<string, unknown>[]> {
+  const trimmed = checkedViewQuery(query);
+  try {
+    const rows = sql<Record<string, unknown>>`SELECT v.* FROM (${sql.raw(trimmed)}) AS v LIMIT ${limit}`;
+    return (await db.executeQuery(rows.compile(db))).rows;
+  } catch (err) {
+    throw badRequest(`Invalid view query: ${(err as Error).message}`);
+  }
 }
 
 /**

@@ -44,9 +44,56 @@ describe("configuration", () => {
     expect(() => loadConfig({ origins: "javascript:alert(1)" }, {})).toThrow(ConfigError);
   });
 
+  it("reads who may frame the admin UI: nobody by default, CSP sources only", () => {
+    expect(loadConfig({}, {}).adminFrameAncestors).toBe("'none'");
+    expect(
+      loadConfig({}, { BACKROOM_ADMIN_FRAME_ANCESTORS: "self https://app.example.com *.example.org:443" })
+        .adminFrameAncestors,
+    ).toBe("'self' https://app.example.com *.example.org:443");
+    expect(loadConfig({ adminFrameAncestors: "https:" }, {}).adminFrameAncestors).toBe("https:");
+    // Another directive smuggled in, a list in the wrong syntax, keywords that don't belong here.
+    for (const bad of [
+      "https://a.example; script-src *",
+      "https://a.example,https://b.example",
+      "'unsafe-inline'",
+      "'none' 'self'",
+    ])
+      expect(() => loadConfig({ adminFrameAncestors: bad }, {}), bad).toThrow(ConfigError);
+  });
+
   it("takes the hook time limit from the environment", () => {
     expect(loadConfig({}, {}).hookTimeoutMs).toBe(10_000);
     expect(loadConfig({}, { BACKROOM_HOOK_TIMEOUT_MS: "2500" }).hookTimeoutMs).toBe(2500);
     expect(() => loadConfig({}, { BACKROOM_HOOK_TIMEOUT_MS: "soon" })).toThrow(ConfigError);
+  });
+
+  it("keeps files in the database on PostgreSQL, in a folder on SQLite or with --files-dir, in S3 when named", () => {
+    const pgDb = { BACKROOM_DB: "postgres://u@h/db", BACKROOM_DIR: "/data" };
+    expect(loadConfig({}, pgDb).files).toEqual({ kind: "database", importDir: "/data/storage" });
+    expect(loadConfig({}, { BACKROOM_DIR: "/data" }).files).toEqual({ kind: "local", dir: "/data/storage" });
+    expect(loadConfig({ filesDir: "/mnt/shared" }, pgDb).files).toEqual({
+      kind: "local",
+      dir: "/mnt/shared",
+    });
+    expect(loadConfig({}, { ...pgDb, BACKROOM_FILES_DIR: "/mnt/env" }).files).toEqual({
+      kind: "local",
+      dir: "/mnt/env",
+    });
+    expect(loadConfig({ filesDir: "/mnt/shared", s3Bucket: "b" }, pgDb).files).toMatchObject({ kind: "s3" });
+  });
+
+  it("takes read replicas from repeated flags or a comma-separated variable, only with PostgreSQL", () => {
+    const db = "postgres://u@primary/db";
+    expect(
+      loadConfig({ db, dbReplicas: ["postgres://u@r1/db", "postgres://u@r2/db"] }, {}).store,
+    ).toMatchObject({
+      replicas: ["postgres://u@r1/db", "postgres://u@r2/db"],
+    });
+    expect(
+      loadConfig({ db }, { BACKROOM_DB_REPLICAS: " postgres://u@r1/db, postgres://u@r2/db ," }).store,
+    ).toMatchObject({ replicas: ["postgres://u@r1/db", "postgres://u@r2/db"] });
+    expect(loadConfig({ db }, {}).store).not.toHaveProperty("replicas");
+    expect(() => loadConfig({ dbReplicas: ["postgres://u@r1/db"] }, {})).toThrow(/needs --db/);
+    expect(() => loadConfig({ db, dbReplicas: ["mysql://u:secret@r1/db"] }, {})).toThrow(ConfigError);
   });
 });

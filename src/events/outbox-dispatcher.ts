@@ -58,6 +58,7 @@ export class OutboxDispatcher {
   private lastPrune = 0;
   private savedCursor = 0;
   private lastCursorSave = 0;
+  private lastReadAt = 0;
 
   constructor(
     private readonly store: Store,
@@ -68,9 +69,15 @@ export class OutboxDispatcher {
   }
 
   private log: (message: string, err: unknown) => void = () => {};
+  private retention: () => Promise<number> = async () => this.options.retentionMs;
 
   setLogger(log: (message: string, err: unknown) => void): void {
     this.log = log;
+  }
+
+  /** How long rows are kept, read at each prune (the sync feed keeps them for days: settings.sync). */
+  setRetention(retention: () => Promise<number>): void {
+    this.retention = retention;
   }
 
   /** The last sequence number handed out (or skipped for good). */
@@ -92,6 +99,7 @@ export class OutboxDispatcher {
     this.savedCursor = start;
     this.gaps = new SeqGaps(start, this.options);
     this.lastPrune = Date.now();
+    this.lastReadAt = Date.now();
     this.stopSignal = onOutboxCommitted(() => this.wake());
     const poll = setInterval(() => this.wake(), this.options.pollMs);
     poll.unref();
@@ -119,6 +127,15 @@ export class OutboxDispatcher {
     this.gaps = undefined;
   }
 
+  /**
+   * How long ago (ms) the dispatcher last finished reading the outbox, or undefined when it isn't
+   * running. A poll reads every pollMs, so a figure much above it means the loop is stuck (a
+   * listener that never returns) or the outbox can't be read.
+   */
+  sinceLastRead(now = Date.now()): number | undefined {
+    return this.gaps ? now - this.lastReadAt : undefined;
+  }
+
   /** Reads the outbox soon; calls during a read make it read again right after. */
   wake(): void {
     if (!this.gaps) return;
@@ -142,6 +159,7 @@ export class OutboxDispatcher {
       this.again = false;
       try {
         await this.readAll();
+        this.lastReadAt = Date.now();
         await this.saveCursor(false);
         await this.pruneIfDue();
       } catch (err) {
@@ -215,6 +233,6 @@ export class OutboxDispatcher {
     const now = Date.now();
     if (now - this.lastPrune < this.options.pruneEveryMs) return;
     this.lastPrune = now;
-    await pruneOutbox(this.store.db, nowDate(new Date(now - this.options.retentionMs)));
+    await pruneOutbox(this.store.db, nowDate(new Date(now - (await this.retention()))));
   }
 }

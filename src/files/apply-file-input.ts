@@ -1,8 +1,8 @@
 import type { Modifier } from "../collections/fields/field-type.js";
 import { fileMaxSize } from "../collections/fields/file.js";
+import { isMultiValued } from "../collections/fields/index.js";
 import { toStringList } from "../collections/fields/string-list.js";
 import type { FileField } from "../collections/model.js";
-import { isMultiValued } from "../collections/model.js";
 import { type FieldIssue, issue } from "../errors/api-error.js";
 import { UploadedFile } from "./uploaded-file.js";
 

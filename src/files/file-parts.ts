@@ -20,6 +20,8 @@ export interface PartTarget {
 export interface FilePartPolicy {
   /** The largest `maxSize` any target gets (the multipart parser's own cap sits just above it). */
   readonly largest: number;
+  /** Bytes the accepted files may add to a request, beyond the body limit of its other parts. */
+  readonly allowance: number;
   target(partName: string, received: readonly UploadedFile[]): PartTarget;
 }
 
@@ -39,6 +41,7 @@ export function collectionFileParts(collection: Collection): FilePartPolicy | nu
   if (fields.size === 0) return null;
   return {
     largest: Math.max(...[...fields.values()].map(fileMaxSize)),
+    allowance: [...fields.values()].reduce((sum, f) => sum + fileMaxSize(f) * f.maxSelect, 0),
     target(partName, received) {
       const field = fields.get(fileFieldName(partName));
       if (!field) throw badRequest(`"${partName.slice(0, 100)}" is not a file field of this collection.`);
@@ -80,6 +83,7 @@ export function batchFileParts(
   const largest = Math.max(...all.map(fileMaxSize));
   return {
     largest,
+    allowance: largest * limits.maxFiles,
     target(partName, received) {
       const part = batchFilePart(partName);
       if (!part || part.index >= limits.maxRequests) {

@@ -2,6 +2,7 @@ import type { CollectionRegistry } from "../collections/registry.js";
 import type { RecordQuery } from "../records/record-query.js";
 import { recordFilenames } from "./record-files.js";
 import { type FileStorage, type StoredObject, TEMP_PREFIX } from "./storage.js";
+import { TUS_PREFIX } from "./tus/tus-pieces.js";
 
 const HOUR = 60 * 60 * 1000;
 const LOOKUP_BATCH = 200;
@@ -12,7 +13,8 @@ export interface SweepResult {
 }
 
 /**
- * Removes stored files no record references: uploads a crash left under `.tmp/`, files placed by
+ * Removes stored files no record references: uploads a crash left under `.tmp/` (not resumable
+ * uploads under `.tmp/tus/`, which expire on their own clock), files placed by
  * a write that never committed, files of deleted records or collections whose after-commit cleanup
  * never ran. Only objects older than the cutoff are touched, so in-flight uploads survive: on a
  * node's own local folder that is this process's start (nothing older can still be in flight);
@@ -46,6 +48,8 @@ export async function sweepOrphans(
     if (signal?.aborted) break;
     result.scanned++;
     if (object.modified >= cutoff) continue;
+    // Resumable uploads wait for their client for hours: their own expiry removes them (src/files/tus/).
+    if (object.key.startsWith(TUS_PREFIX)) continue;
     if (object.key.startsWith(TEMP_PREFIX)) {
       await remove(object.key);
       continue;

@@ -35,11 +35,12 @@ export function schedulePeriodicSweep(
   };
 }
 
-async function sweepFromAnHourAgo(
+/** One sweep that spares the last hour (what the timer runs; `POST /api/crons/…` runs it at once). */
+export async function sweepFromAnHourAgo(
   storage: FileStorage,
   registry: CollectionRegistry,
   query: RecordQuery,
-  signal: AbortSignal,
+  signal?: AbortSignal,
 ): Promise<SweepResult> {
   // Resolved first: whether storage that follows the settings is shared is known only then.
   const backend = await storage.resolve();

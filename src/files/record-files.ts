@@ -1,8 +1,9 @@
+import { isFileField } from "../collections/fields/index.js";
 import { toStringList } from "../collections/fields/string-list.js";
 import type { Collection, FileField } from "../collections/model.js";
 
 export function fileFields(collection: Collection): FileField[] {
-  return collection.fields.filter((f): f is FileField => f.type === "file");
+  return collection.fields.filter(isFileField);
 }
 
 /** The stored filenames a record's file fields hold. */

@@ -1,24 +1,50 @@
-import type { Services } from "../http/services.js";
+import type { Mailer } from "../auth/mail/mailer.js";
+import type { CollectionRegistry } from "../collections/registry.js";
+import type { JobQueue } from "../jobs/job-queue.js";
+import { pushMessage } from "../push/push-message.js";
+import type { PushService } from "../push/push-service.js";
 import { transactionWithAfterCommit } from "../records/after-commit.js";
+import { collectionOrNotFound } from "../records/find-collection.js";
+import type { RecordQuery } from "../records/record-query.js";
+import type { RecordWriter } from "../records/record-writer.js";
 import { SYSTEM_REQUEST, systemContext } from "../records/request-context.js";
-import type { Db } from "../store/store.js";
+import type { Db, Store } from "../store/store.js";
 import { bindFilterParams, type FilterParams } from "./filter-params.js";
-import type { HookRuntime } from "./hook-runtime.js";
 import type { FindOptions, HooksAppData } from "./types.js";
 
 const DEFAULT_LIMIT = 100;
 const MAX_LIMIT = 10_000;
 
+/** What hooks' data access uses of the app. */
+export interface DataAppDeps {
+  store: Store;
+  registry: CollectionRegistry;
+  query: RecordQuery;
+  /**
+   * The writer runs the hooks and hooks write through it, so one of the two is built first: the
+   * runtime reaches the writer when a hook writes, by then both exist.
+   */
+  writer: () => RecordWriter;
+  jobs: Pick<JobQueue, "enqueue">;
+  /** Mail through Settings → SMTP (hooks' `newMailClient()`). */
+  mailer: Pick<Mailer, "sendMessage">;
+  /** Web Push (hooks' `push.send`). */
+  push: Pick<PushService, "sendTo">;
+}
+
+/** Accounts resolved from a push filter per page. */
+const PUSH_PAGE = 1000;
+
 /**
  * Data access for hooks, with full rights (rules are for clients; hooks are the app's own code).
  * Bound to `db` when it is a transaction, so reads see the write in progress and writes join it.
  */
-export function createDataApp(services: Services, runtime: HookRuntime, db?: Db): HooksAppData {
-  const { records } = services;
-  const query = records.query;
+export function createDataApp(deps: DataAppDeps, logger: HooksAppData["logger"], db?: Db): HooksAppData {
+  const { query } = deps;
+  const collectionNamed = (name: string) => collectionOrNotFound(deps.registry, name);
   const where = (collectionName: string, filter: string, params?: FilterParams) => {
-    const collection = records.collection(collectionName);
-    const scope = { ...query.scope(collection, SYSTEM_REQUEST), allowHiddenFields: true };
+    const collection = collectionNamed(collectionName);
+    const scope = { ...query.scope(collection, SYSTEM_REQUEST), source: "rule" as const };
     const text = bindFilterParams(filter, params);
     return {
       collection,
@@ -41,7 +67,7 @@ export function createDataApp(services: Services, runtime: HookRuntime, db?: Db)
   };
   const app: HooksAppData = {
     async findRecordById(collectionName, id) {
-      return (await query.findOne(records.collection(collectionName), id, undefined, db)) ?? null;
+      return (await query.findOne(collectionNamed(collectionName), id, undefined, db)) ?? null;
     },
     findRecordsByFilter: find,
     async findFirstRecordByFilter(collectionName, filter, params) {
@@ -53,22 +79,53 @@ export function createDataApp(services: Services, runtime: HookRuntime, db?: Db)
       return query.count(collection, sql, db);
     },
     createRecord: (collectionName, data) =>
-      records.writer.create(records.collection(collectionName), data, systemContext(), db ? { db } : {}),
+      deps.writer().create(collectionNamed(collectionName), data, systemContext(), db ? { db } : {}),
     updateRecord: (collectionName, id, data) =>
-      records.writer.update(records.collection(collectionName), id, data, systemContext(), db ? { db } : {}),
+      deps.writer().update(collectionNamed(collectionName), id, data, systemContext(), db ? { db } : {}),
     deleteRecord: (collectionName, id) =>
-      records.writer.delete(records.collection(collectionName), id, systemContext(), db),
+      deps.writer().delete(collectionNamed(collectionName), id, systemContext(), db),
     runInTransaction: (fn) =>
-      db
-        ? fn(app)
-        : transactionWithAfterCommit(services.store, (tx) => fn(createDataApp(services, runtime, tx))),
+      db ? fn(app) : transactionWithAfterCommit(deps.store, (tx) => fn(createDataApp(deps, logger, tx))),
     jobs: {
       async enqueue(name, payload, options = {}) {
-        const job = await services.jobs.enqueue(name, payload, { ...options, ...(db ? { tx: db } : {}) });
+        const job = await deps.jobs.enqueue(name, payload, { ...options, ...(db ? { tx: db } : {}) });
         return { id: job.id };
       },
     },
-    logger: runtime.logger(),
+    newMailClient: () => ({ send: (message) => deps.mailer.sendMessage(message) }),
+    push: {
+      async send(target, payload, options) {
+        // Checked before any account is looked up: a payload too large fails at once, whoever it is for.
+        pushMessage(payload, options);
+        const t = (target ?? {}) as Partial<
+          Record<"collection" | "collectionName" | "collectionId" | "filter" | "id", unknown>
+        >;
+        const name = t.collection ?? t.collectionName ?? t.collectionId;
+        if (typeof name !== "string") throw new TypeError("push.send: the target names no collection");
+        const collection = collectionNamed(name);
+        if (collection.type !== "auth")
+          throw new TypeError(`push.send: ${collection.name} is not an auth collection`);
+        if (typeof t.filter !== "string") {
+          if (typeof t.id !== "string") throw new TypeError("push.send: the target has no record id");
+          return deps.push.sendTo(collection.id, [t.id], payload, options, db);
+        }
+        const filter = t.filter;
+        const params = (target as { params?: FilterParams }).params;
+        let queued = 0;
+        for (let offset = 0; ; offset += PUSH_PAGE) {
+          const page = await find(collection.name, filter, {
+            sort: "id",
+            limit: PUSH_PAGE,
+            offset,
+            ...(params ? { params } : {}),
+          });
+          const ids = page.map((r) => String(r.id));
+          queued += (await deps.push.sendTo(collection.id, ids, payload, options, db)).queued;
+          if (page.length < PUSH_PAGE) return { queued };
+        }
+      },
+    },
+    logger,
   };
   return app;
 }

@@ -1,3 +1,5 @@
+import { inSpan } from "../tracing/trace-context.js";
+
 /** A registered handler, with where it came from (for error messages and logs). */
 export interface HookEntry<E> {
   fn: (e: E) => Promise<void> | void;
@@ -39,7 +41,11 @@ export async function runChain<E extends { next(): Promise<void> }>(
         budget.resume();
       }
     };
-    const running = Promise.resolve().then(() => entry.fn(event));
+    const running = Promise.resolve().then(() =>
+      inSpan(`hook ${entry.label}`, {}, async () => {
+        await entry.fn(event);
+      }),
+    );
     try {
       await Promise.race([running, budget.expired]);
     } finally {

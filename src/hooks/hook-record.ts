@@ -1,4 +1,4 @@
-import { fieldType } from "../collections/fields/index.js";
+import { fieldType, isFileField } from "../collections/fields/index.js";
 import type { Collection } from "../collections/model.js";
 import type { HookRecord } from "./types.js";
 
@@ -13,7 +13,13 @@ export class MutableHookRecord implements HookRecord {
   constructor(
     private readonly collection: Collection,
     private readonly values: Record<string, unknown>,
+    /** The stored record before this write ({} for a create). */
+    private readonly before: Record<string, unknown> = {},
   ) {}
+
+  original(): HookRecord {
+    return frozenHookRecord(this.collection.name, this.before);
+  }
 
   get collectionName(): string {
     return this.collection.name;
@@ -31,10 +37,9 @@ export class MutableHookRecord implements HookRecord {
     const def = this.collection.fields.find((f) => f.name === field);
     if (!def) throw new Error(`${this.collection.name} has no field "${field}"`);
     if (field === "id") throw new Error("a record's id can't be changed by a hook");
-    if (def.type === "password")
-      throw new Error("set passwords with e.app.updateRecord(), which hashes them");
+    if (fieldType(def).secret) throw new Error("set passwords with e.app.updateRecord(), which hashes them");
     // The same coercion a JSON request body gets, so validation sees the usual shapes.
-    this.values[field] = def.type === "file" ? value : fieldType(def).coerce(def, value, "json");
+    this.values[field] = isFileField(def) ? value : fieldType(def).coerce(def, value, "json");
     this.changed.add(field);
   }
 
@@ -43,10 +48,17 @@ export class MutableHookRecord implements HookRecord {
   }
 }
 
-/** A read-only view (after-commit events, auth events). */
-export function frozenHookRecord(collectionName: string, values: Record<string, unknown>): HookRecord {
+/**
+ * A read-only view (after-commit events, auth events, `original()`); `before` is what its
+ * `original()` shows (the record itself when not given: nothing changed it).
+ */
+export function frozenHookRecord(
+  collectionName: string,
+  values: Record<string, unknown>,
+  before?: Record<string, unknown>,
+): HookRecord {
   const copy = { ...values };
-  return {
+  const record: HookRecord = {
     id: String(copy.id ?? ""),
     collectionName,
     get: (field) => copy[field],
@@ -54,5 +66,7 @@ export function frozenHookRecord(collectionName: string, values: Record<string, 
       throw new Error("this record is already saved: change it with e.app.updateRecord()");
     },
     toJSON: () => ({ ...copy }),
+    original: () => (before === undefined ? record : frozenHookRecord(collectionName, before)),
   };
+  return record;
 }

@@ -1,17 +1,15 @@
 import type { Collection } from "../collections/model.js";
-import type { Services } from "../http/services.js";
 import { type AfterCommitTask, afterCommit } from "../records/after-commit.js";
+import type { ModelHooks, WriteAction, WriteDraft } from "../records/model-hooks.js";
 import type { RequestContext } from "../records/request-context.js";
 import type { Db } from "../store/store.js";
-import { createDataApp } from "./data-app.js";
+import { createDataApp, type DataAppDeps } from "./data-app.js";
 import { eventErrors } from "./event-errors.js";
 import { runChain } from "./hook-chain.js";
 import { hookAuth, hookCollection } from "./hook-context.js";
 import { frozenHookRecord, MutableHookRecord } from "./hook-record.js";
 import { type HookEvents, type HookName, HookRegistry } from "./hook-registry.js";
 import type { HooksAppData, RecordAfterEvent, RecordEvent } from "./types.js";
-
-export type WriteAction = "create" | "update" | "delete";
 
 const MODEL: Record<WriteAction, HookName> = {
   create: "recordCreate",
@@ -31,22 +29,22 @@ const FAILURE: Record<WriteAction, HookName> = {
 
 export type HookLog = (level: "info" | "warn" | "error", message: string, data?: object) => void;
 
-/** A write's draft as the writer holds it: hooks change `values`; `changed` learns what they touched. */
-export interface WriteDraft {
-  values: Record<string, unknown>;
-  changed: Set<string>;
+/** What a write hands its hooks: the record as saved, and as it was before (update/delete). */
+interface WriteSubject {
+  record: Record<string, unknown>;
+  original?: Record<string, unknown>;
 }
 
 /**
  * Runs the loaded hooks at the moments the records layer and the HTTP routes offer. With no hooks
  * for a collection, every check here is one map lookup and the write path is unchanged.
  */
-export class HookRuntime {
+export class HookRuntime implements ModelHooks {
   private current = new HookRegistry();
   private log: HookLog = () => {};
 
   constructor(
-    private readonly services: Services,
+    private readonly deps: DataAppDeps,
     /** Each handler's own time limit (not counting time inside its `e.next()`). */
     readonly timeoutMs: number,
   ) {}
@@ -74,7 +72,7 @@ export class HookRuntime {
 
   /** Data access for hooks, bound to `db` (a transaction) when given. */
   dataApp(db?: Db): HooksAppData {
-    return createDataApp(this.services, this, db);
+    return createDataApp(this.deps, this.logger(), db);
   }
 
   run<N extends HookName>(name: N, collection: Collection, event: HookEvents[N], final: () => Promise<void>) {
@@ -102,10 +100,12 @@ export class HookRuntime {
     tx: Db,
     validate: () => Promise<void>,
     inner: () => Promise<void>,
+    /** The stored record before the write (update, delete); a create has none. */
+    original: Record<string, unknown> = {},
   ): Promise<boolean> {
     let reached = false;
     const event = (): RecordEvent => {
-      const record = new MutableHookRecord(collection, draft.values);
+      const record = new MutableHookRecord(collection, draft.values, original);
       const e: RecordEvent = {
         ...eventErrors,
         app: this.dataApp(tx),
@@ -148,11 +148,13 @@ export class HookRuntime {
     record: Record<string, unknown>,
     ctx: RequestContext,
     tx: Db | undefined,
+    original?: Record<string, unknown>,
   ): Promise<void> {
     if (!this.current.any([SUCCESS[action], FAILURE[action]], collection)) return;
+    const subject = { record, ...(original ? { original } : {}) };
     const task: AfterCommitTask = {
-      committed: () => this.runAfter(SUCCESS[action], collection, record, ctx),
-      rolledBack: (error) => this.runAfter(FAILURE[action], collection, record, ctx, error),
+      committed: () => this.runAfter(SUCCESS[action], collection, subject, ctx),
+      rolledBack: (error) => this.runAfter(FAILURE[action], collection, subject, ctx, error),
     };
     if (tx) await afterCommit(tx, task);
     else await task.committed();
@@ -170,9 +172,11 @@ export class HookRuntime {
     ctx: RequestContext,
     error: unknown,
     tx: Db | undefined,
+    original?: Record<string, unknown>,
   ): Promise<void> {
     if (!record || !this.has(FAILURE[action], collection)) return;
-    const run = () => this.runAfter(FAILURE[action], collection, record, ctx, error);
+    const subject = { record, ...(original ? { original } : {}) };
+    const run = () => this.runAfter(FAILURE[action], collection, subject, ctx, error);
     if (tx) await afterCommit(tx, { committed: run, rolledBack: run });
     else await run();
   }
@@ -181,14 +185,14 @@ export class HookRuntime {
   private async runAfter(
     name: HookName,
     collection: Collection,
-    record: Record<string, unknown>,
+    { record, original }: WriteSubject,
     ctx: RequestContext,
     error?: unknown,
   ): Promise<void> {
     const e: RecordAfterEvent = {
       app: this.dataApp(),
       collection: hookCollection(collection),
-      record: frozenHookRecord(collection.name, record),
+      record: frozenHookRecord(collection.name, record, original ?? {}),
       auth: hookAuth(ctx),
       ...(error === undefined ? {} : { error }),
       next: async () => {},

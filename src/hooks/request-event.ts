@@ -45,6 +45,6 @@ export function requestEvent(
     event,
     reply: () => reply,
     /** The hook's reply, else the record the chain produced, else an empty 204. */
-    result: (): unknown => reply ?? event.record ?? HookReply.empty(),
+    result: (): Record<string, unknown> | HookReply => reply ?? event.record ?? HookReply.empty(),
   };
 }

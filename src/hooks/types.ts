@@ -4,7 +4,16 @@
  * (and, innermost, Backroom's own behaviour).
  */
 
+import type { MailerMessage } from "../auth/mail/mailer.js";
 import type { EnqueueOptions, JobHandler } from "../jobs/job-types.js";
+import type { PushSendOptions } from "../push/push-message.js";
+
+export type { MailAddress, MailerMessage } from "../auth/mail/mailer.js";
+
+/** Sends mail through Settings → SMTP (PocketBase's `$app.newMailClient()`). */
+export interface MailClient {
+  send(message: MailerMessage): Promise<void>;
+}
 
 /** A record as hooks see it: every field, hidden ones included, readable and (before save) writable. */
 export interface HookRecord {
@@ -15,6 +24,11 @@ export interface HookRecord {
   set(field: string, value: unknown): void;
   /** A plain copy of the values. */
   toJSON(): Record<string, unknown>;
+  /**
+   * The record as it was before this change (PocketBase's `record.original()`): on update, the
+   * stored record; on delete, the record deleted; on create, a record with no values.
+   */
+  original(): HookRecord;
 }
 
 export interface HookCollection {
@@ -130,9 +144,11 @@ export interface RouteEvent extends HookEvent {
   json(status: number, body: unknown): void;
   string(status: number, text: string): void;
   html(status: number, html: string): void;
+  /** Any bytes with their content type (a CSV, a PDF, an image). */
+  blob(status: number, contentType: string, body: Uint8Array | string): void;
   noContent(status?: number): void;
   redirect(status: number, url: string): void;
-  /** Sets a response header. */
+  /** Sets a response header; a `content-type` set here wins over json/string/html's own. */
   header(name: string, value: string): void;
 }
 
@@ -146,6 +162,15 @@ export interface FindOptions {
   /** Values for `{:name}` placeholders in the filter (quoted safely). */
   params?: Record<string, string | number | boolean | null>;
 }
+
+/**
+ * Who a push goes to: one auth record (`e.record`, a found record, or `{ collectionName, id }`), or
+ * the records of an auth collection that match a filter.
+ */
+export type PushTarget =
+  | { collectionName: string; id: string }
+  | { collectionId: string; id: string }
+  | { collection: string; filter: string; params?: FindOptions["params"] };
 
 /** Data access for hooks: full rights (no rules), in the current transaction when there is one. */
 export interface HooksAppData {
@@ -173,6 +198,18 @@ export interface HooksAppData {
   runInTransaction<T>(fn: (app: HooksAppData) => Promise<T>): Promise<T>;
   jobs: {
     enqueue<P>(name: string, payload: P, options?: Omit<EnqueueOptions, "tx">): Promise<{ id: string }>;
+  };
+  /** A mail client using Settings → SMTP, sender defaults from Settings → meta. */
+  newMailClient(): MailClient;
+  /** Web Push to the browsers that accounts registered (`POST /api/push/subscriptions`). */
+  push: {
+    /**
+     * Queues `payload` (text, or a JSON value; at most 3993 bytes) for every subscription of the
+     * target accounts: one durable job per subscription, retried on 5xx/network errors; a
+     * subscription the push service reports gone (404/410) is deleted. In a model-level hook the
+     * jobs join the write's transaction. A payload too large or a bad option throws a 400 at once.
+     */
+    send(target: PushTarget, payload: unknown, options?: PushSendOptions): Promise<{ queued: number }>;
   };
   logger: {
     info(msg: string, data?: object): void;

@@ -24,7 +24,7 @@ export function clientIp(request: FastifyRequest, trustedProxy: Settings["truste
 }
 
 /** The value of a header's last occurrence (Node joins repeats into one string; the raw list keeps them apart). */
-function lastHeaderValue(rawHeaders: readonly string[], name: string): string | undefined {
+export function lastHeaderValue(rawHeaders: readonly string[], name: string): string | undefined {
   const wanted = name.trim().toLowerCase();
   for (let i = rawHeaders.length - 2; i >= 0; i -= 2) {
     if (rawHeaders[i]?.toLowerCase() === wanted) return rawHeaders[i + 1];

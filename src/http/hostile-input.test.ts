@@ -193,6 +193,20 @@ describe.each(await storesUnderTest())("hostile and malformed input (%s)", (kind
       },
     );
 
+    it("an invalid JSON body's message says where it breaks", async () => {
+      const before = await snapshot();
+      const res = await raw(server.url, `/api/collections/${things}/records`, {
+        method: "POST",
+        body: '{\n  "title": "x",\n  "tags": ["a", "b",],\n}',
+        token,
+      });
+      expectRawError(res, 400);
+      expect((res.body as { message: string }).message).toBe(
+        "The request body is not valid JSON (line 3, column 21).",
+      );
+      expect(await snapshot()).toEqual(before);
+    });
+
     it("JSON with a charset parameter and an empty JSON body are accepted", async () => {
       const res = await raw(server.url, `/api/collections/${things}/records`, {
         method: "POST",

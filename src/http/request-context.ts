@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { identify } from "../auth/authenticate.js";
+import { checkSuperuserIp } from "../auth/superuser-ips.js";
 import { forbidden, unauthorized } from "../errors/api-error.js";
 import type { RequestContext } from "../records/request-context.js";
 import { clientIp } from "./client-ip.js";
@@ -55,7 +56,7 @@ export function contextOf(request: FastifyRequest, services: Services): Promise<
         query: services.records.query,
         store: services.store,
       });
-      const { trustedProxy } = services.settings.peek() ?? (await services.settings.get());
+      const { trustedProxy, superuserIPs } = services.settings.peek() ?? (await services.settings.get());
       // One literal shape for every request (an API key is added after, rarely).
       const known: RequestContext = {
         auth,
@@ -70,6 +71,7 @@ export function contextOf(request: FastifyRequest, services: Services): Promise<
         url: request.url,
       };
       if (apiKey) known.apiKey = apiKey;
+      if (auth?.isSuperuser) checkSuperuserIp(superuserIPs, known.ip);
       request.backroomContextValue = known;
       return known;
     })();

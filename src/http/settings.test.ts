@@ -64,22 +64,80 @@ describe.each(await storesUnderTest())("settings API (%s)", (kind) => {
     expect(issueCode(err, "meta", "nope")).toBe("validation_unknown_field");
   });
 
-  it("validates rate-limit rules", async () => {
-    const bad = [
-      { label: "*:auth", maxRequests: 0, duration: 3, audience: "" },
-      { label: "*:auth", maxRequests: 2, duration: 0, audience: "" },
-      { label: "*:auth", maxRequests: 2, duration: 3, audience: "@everyone" },
-      { label: "", maxRequests: 2, duration: 3, audience: "" },
-      { label: "/api/", maxRequests: 1.5, duration: 3, audience: "" },
-    ];
-    for (const rule of bad) {
-      const err = await expectSdkError(su.settings.update({ rateLimits: { rules: [rule] } }), 400);
-      expect(issueCode(err, "rateLimits", "rules"), JSON.stringify(rule)).toBe(
+  it("validates rate-limit rules field by field, at the index of the rule at fault (as PocketBase)", async () => {
+    const ok = { label: "/api/", maxRequests: 2, duration: 3, audience: "" };
+    const bad: [Record<string, unknown>, string, string][] = [
+      [
+        { label: "*:auth", maxRequests: 0, duration: 3, audience: "" },
+        "maxRequests",
         "validation_invalid_rate_limit_rule",
-      );
+      ],
+      [
+        { label: "*:auth", maxRequests: 2, duration: 0, audience: "" },
+        "duration",
+        "validation_invalid_rate_limit_rule",
+      ],
+      [
+        { label: "*:auth", maxRequests: 2, duration: 3, audience: "@everyone" },
+        "audience",
+        "validation_invalid_rate_limit_rule",
+      ],
+      [{ label: "", maxRequests: 2, duration: 3, audience: "" }, "label", "validation_required"],
+      [
+        { label: "bad label!!", maxRequests: 2, duration: 3, audience: "" },
+        "label",
+        "validation_invalid_rate_limit_rule",
+      ],
+      [
+        { label: "/api/x", maxRequests: 1.5, duration: 3, audience: "" },
+        "maxRequests",
+        "validation_invalid_rate_limit_rule",
+      ],
+      [
+        { label: "/api/", maxRequests: 5, duration: 3, audience: "" },
+        "label",
+        "validation_conflicting_rate_limit_rule",
+      ],
+    ];
+    for (const [rule, field, code] of bad) {
+      const err = await expectSdkError(su.settings.update({ rateLimits: { rules: [ok, rule] } }), 400);
+      expect(issueCode(err, "rateLimits", "rules", "1", field), JSON.stringify(rule)).toBe(code);
+      const rules = (err.response.data as { rateLimits: { rules: Record<string, unknown> } }).rateLimits
+        .rules;
+      expect(rules["0"], JSON.stringify(rule)).toBeUndefined();
     }
+    const before = (await su.settings.getAll()).rateLimits.rules;
+    for (const label of ["*:auth", "users:create", "auth", "/api/batch", "/api/", "POST /api/batch"]) {
+      const saved = await su.settings.update({
+        rateLimits: { rules: [{ label, maxRequests: 9, duration: 9, audience: "@guest" }] },
+      });
+      expect(saved.rateLimits.rules[0]?.label).toBe(label);
+    }
+    await su.settings.update({ rateLimits: { rules: before } });
     const err = await expectSdkError(su.settings.update({ rateLimits: { enabled: "yes" } }), 400);
     expect(issueCode(err, "rateLimits", "enabled")).toBe("validation_invalid_value");
+  });
+
+  it("validates the failed sign-in limits: whole numbers, 0 turns a lock off, windows of at least 1 s", async () => {
+    const bad: [string, unknown][] = [
+      ["perIdentity", -1],
+      ["perIdentity", 2.5],
+      ["perIP", "10"],
+      ["perIdentityDuration", 0],
+      ["perIPDuration", 604_801],
+    ];
+    for (const [key, value] of bad) {
+      const err = await expectSdkError(su.settings.update({ authFailureLimits: { [key]: value } }), 400);
+      expect(issueCode(err, "authFailureLimits", key), `${key}=${value}`).toBe("validation_invalid_value");
+    }
+    const saved = await su.settings.update({ authFailureLimits: { perIP: 0 } });
+    expect(saved.authFailureLimits).toEqual({
+      perIdentity: 10,
+      perIdentityDuration: 60,
+      perIP: 0,
+      perIPDuration: 300,
+    });
+    await su.settings.update({ authFailureLimits: { perIP: 30 } });
   });
 
   describe("changes reach the rate limiter", () => {

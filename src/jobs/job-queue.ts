@@ -1,5 +1,7 @@
 import { nowDate, randomId } from "../ids.js";
+import { OpsCounters } from "../metrics/ops-counters.js";
 import type { Store } from "../store/store.js";
+import { currentTraceparent } from "../tracing/trace-context.js";
 import { DEFAULT_BACKOFF } from "./backoff.js";
 import { toJob } from "./job-json.js";
 import { DEFAULT_JOB_QUEUE_OPTIONS, type JobQueueOptions } from "./job-options.js";
@@ -43,6 +45,8 @@ export class JobQueue {
   constructor(
     private readonly store: Store,
     readonly options: JobQueueOptions = DEFAULT_JOB_QUEUE_OPTIONS,
+    /** Where this node's worker counts the attempts it ran, by outcome (for metrics). */
+    readonly runs: OpsCounters["jobRuns"] = new OpsCounters().jobRuns,
   ) {}
 
   setLogger(log: JobLog): void {
@@ -77,6 +81,7 @@ export class JobQueue {
         runAt: delay > 0 ? nowDate(new Date(Date.now() + delay)) : now,
         key: opts.key ?? null,
         now,
+        trace: opts.trace === undefined ? currentTraceparent() : opts.trace,
       };
       if (await insertJob(db, row)) {
         if (delay === 0) this.worker?.wake();
@@ -107,7 +112,7 @@ export class JobQueue {
 
   /** Starts this node's worker. */
   start(): void {
-    this.worker ??= new JobWorker(this.store, this.handlers, this.options, this.log);
+    this.worker ??= new JobWorker(this.store, this.handlers, this.options, this.log, this.runs);
     this.worker.start();
   }
 

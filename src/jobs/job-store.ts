@@ -1,6 +1,7 @@
 import { type RawBuilder, sql } from "kysely";
 import type { DialectName } from "../store/sql-fragments.js";
 import type { Db } from "../store/store.js";
+import { systemTables } from "../store/system-tables.js";
 import type { JobStatus } from "./job-types.js";
 
 /** A `_jobs` row as the drivers return it. */
@@ -15,11 +16,13 @@ export interface NewJobRow {
   runAt: string;
   key: string | null;
   now: string;
+  /** The traceparent the run links back to (only while tracing is on). */
+  trace: string | null;
 }
 
 /** Inserts a job; false when its key already names a live or succeeded job (the partial unique index). */
 export async function insertJob(db: Db, job: NewJobRow): Promise<boolean> {
-  const inserted = await db
+  const inserted = await systemTables(db)
     .insertInto("_jobs")
     .values({
       id: job.id,
@@ -34,6 +37,7 @@ export async function insertJob(db: Db, job: NewJobRow): Promise<boolean> {
       key: job.key,
       created: job.now,
       updated: job.now,
+      ...(job.trace ? { trace: job.trace } : {}),
     })
     .onConflict((oc) => oc.doNothing())
     .returning("id")
@@ -43,7 +47,7 @@ export async function insertJob(db: Db, job: NewJobRow): Promise<boolean> {
 
 /** The job currently holding `key` (the one the unique index protects). */
 export async function findJobByKey(db: Db, key: string): Promise<JobRow | undefined> {
-  return db
+  return systemTables(db)
     .selectFrom("_jobs")
     .selectAll()
     .where("key", "=", key)
@@ -52,7 +56,7 @@ export async function findJobByKey(db: Db, key: string): Promise<JobRow | undefi
 }
 
 export async function getJobRow(db: Db, id: string): Promise<JobRow | undefined> {
-  return db.selectFrom("_jobs").selectAll().where("id", "=", id).executeTakeFirst();
+  return systemTables(db).selectFrom("_jobs").selectAll().where("id", "=", id).executeTakeFirst();
 }
 
 export interface ClaimRequest {
@@ -94,7 +98,7 @@ export async function claimJobs(db: Db, dialect: DialectName, req: ClaimRequest)
 /** Extends the leases of jobs this worker still runs. */
 export async function renewLeases(db: Db, worker: string, ids: string[], until: string): Promise<void> {
   if (ids.length === 0) return;
-  await db
+  await systemTables(db)
     .updateTable("_jobs")
     .set({ locked_until: until })
     .where("id", "in", ids)
@@ -118,7 +122,7 @@ export async function finishJob(
   outcome: JobOutcome,
   now: string,
 ): Promise<boolean> {
-  const result = await db
+  const result = await systemTables(db)
     .updateTable("_jobs")
     .set({
       status: outcome.status,
@@ -137,7 +141,7 @@ export async function finishJob(
 
 /** Running jobs whose worker vanished during their last attempt: dead letters, not retried forever. */
 export async function buryExpiredLastAttempts(db: Db, now: string): Promise<number> {
-  const result = await db
+  const result = await systemTables(db)
     .updateTable("_jobs")
     .set({
       status: "dead",
@@ -160,7 +164,7 @@ export async function moveJob(
   set: { status: JobStatus; attempts?: number; runAt?: string; lastError?: string },
   now: string,
 ): Promise<boolean> {
-  const result = await db
+  const result = await systemTables(db)
     .updateTable("_jobs")
     .set({
       status: set.status,
@@ -185,7 +189,7 @@ export async function listJobRows(
   filter: JobFilter,
   page: { limit: number; offset: number },
 ): Promise<JobRow[]> {
-  let query = db.selectFrom("_jobs").selectAll();
+  let query = systemTables(db).selectFrom("_jobs").selectAll();
   if (filter.status) query = query.where("status", "=", filter.status);
   if (filter.name) query = query.where("name", "=", filter.name);
   return query
@@ -197,7 +201,9 @@ export async function listJobRows(
 }
 
 export async function countJobRows(db: Db, filter: JobFilter): Promise<number> {
-  let query = db.selectFrom("_jobs").select((eb) => eb.fn.countAll().as("n"));
+  let query = systemTables(db)
+    .selectFrom("_jobs")
+    .select((eb) => eb.fn.countAll().as("n"));
   if (filter.status) query = query.where("status", "=", filter.status);
   if (filter.name) query = query.where("name", "=", filter.name);
   const row = await query.executeTakeFirst();
@@ -206,10 +212,32 @@ export async function countJobRows(db: Db, filter: JobFilter): Promise<number> {
 
 /** Deletes finished jobs (succeeded, cancelled) last touched before `before`; dead letters stay. */
 export async function pruneFinishedJobs(db: Db, before: string): Promise<number> {
-  const result = await db
+  const result = await systemTables(db)
     .deleteFrom("_jobs")
     .where("status", "in", ["succeeded", "cancelled"])
     .where("updated", "<", before)
     .executeTakeFirst();
   return Number(result.numDeletedRows);
+}
+
+/** Jobs per status, and the oldest `run_at` of those due to run (pending or awaiting a retry). */
+export async function jobBacklog(
+  db: Db,
+  now: string,
+): Promise<{ byStatus: Map<string, number>; oldestDue: string | undefined }> {
+  const counts = await systemTables(db)
+    .selectFrom("_jobs")
+    .select(["status", (eb) => eb.fn.countAll<number>().as("n")])
+    .groupBy("status")
+    .execute();
+  const due = await systemTables(db)
+    .selectFrom("_jobs")
+    .select((eb) => eb.fn.min("run_at").as("oldest"))
+    .where("status", "in", ["pending", "failed"])
+    .where("run_at", "<=", now)
+    .executeTakeFirst();
+  return {
+    byStatus: new Map(counts.map((r) => [String(r.status), Number(r.n)])),
+    oldestDue: due?.oldest ? String(due.oldest) : undefined,
+  };
 }

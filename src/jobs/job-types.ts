@@ -24,6 +24,11 @@ export interface EnqueueOptions {
   key?: string;
   /** Enqueue inside the caller's transaction: the job exists exactly when that commits. */
   tx?: Db;
+  /**
+   * The W3C traceparent the job's run links back to (tracing on); by default the current span's,
+   * so a job enqueued by a request links to that request's trace.
+   */
+  trace?: string | null;
 }
 
 /** A job as the API and callers see it. */

@@ -1,5 +1,7 @@
 import { nowDate, randomId } from "../ids.js";
+import type { OpsCounters } from "../metrics/ops-counters.js";
 import type { Store } from "../store/store.js";
+import { inSpan } from "../tracing/trace-context.js";
 import { backoffDelay } from "./backoff.js";
 import type { JobQueueOptions } from "./job-options.js";
 import {
@@ -13,7 +15,8 @@ import {
 } from "./job-store.js";
 import { type Backoff, type JobHandler, PermanentJobError } from "./job-types.js";
 
-export type JobLog = (message: string, err?: unknown) => void;
+/** Where the worker reports; `level` is "error" unless said otherwise (a failed attempt that is retried: "warn"). */
+export type JobLog = (message: string, err?: unknown, level?: "warn" | "error") => void;
 
 const MAX_ERROR_LENGTH = 2000;
 const PRUNE_EVERY_MS = 10 * 60 * 1000;
@@ -55,6 +58,7 @@ export class JobWorker {
     private readonly handlers: ReadonlyMap<string, JobHandler>,
     private readonly options: JobQueueOptions,
     private readonly log: JobLog,
+    private readonly runs: OpsCounters["jobRuns"],
   ) {}
 
   start(): void {
@@ -141,21 +145,32 @@ export class JobWorker {
     const maxAttempts = Number(row.max_attempts);
     const handler = this.handlers.get(name);
     const promise = (async () => {
-      let outcome: JobOutcome;
-      try {
-        if (!handler) throw new PermanentJobError(`no handler for job "${name}"`);
-        const payload = parsePayload(row.payload);
-        await handler(payload, { id, name, attempt, maxAttempts, signal: this.abort.signal });
-        outcome = { status: "succeeded" };
-      } catch (err) {
-        const error = errorText(err);
-        if (err instanceof PermanentJobError || attempt >= maxAttempts) {
-          outcome = { status: "dead", error };
-        } else {
-          const backoff = JSON.parse(String(row.backoff)) as Backoff;
-          outcome = { status: "failed", error, runAt: at(backoffDelay(backoff, attempt)) };
+      let outcome: JobOutcome = { status: "succeeded" };
+      const attemptJob = async () => {
+        try {
+          if (!handler) throw new PermanentJobError(`no handler for job "${name}"`);
+          const payload = parsePayload(row.payload);
+          await handler(payload, { id, name, attempt, maxAttempts, signal: this.abort.signal });
+        } catch (err) {
+          // Logged here, inside the attempt's span: with tracing on, the line names its trace.
+          outcome = this.failed(row, err);
+          throw err;
         }
-      }
+      };
+      // A trace of its own per attempt, linked to the request that enqueued the job.
+      await inSpan(
+        `job ${name}`,
+        {
+          kind: "consumer",
+          root: true,
+          linkTo: row.trace ? String(row.trace) : null,
+          attributes: { "backroom.job.id": id, "backroom.job.name": name, "backroom.job.attempt": attempt },
+        },
+        attemptJob,
+      ).catch(() => {
+        // The outcome says what went wrong; the span carries the error.
+      });
+      this.runs[outcome.status]++;
       try {
         await finishJob(this.store.db, { id, worker: this.id, attempt }, outcome, nowDate());
       } catch (err) {
@@ -166,6 +181,30 @@ export class JobWorker {
       this.wake();
     });
     this.active.set(id, promise);
+  }
+
+  /** The outcome of a failed attempt (retry later or dead), logged once per attempt. */
+  private failed(row: JobRow, err: unknown): JobOutcome {
+    const [id, name] = [String(row.id), String(row.name)];
+    const attempt = Number(row.attempts);
+    const maxAttempts = Number(row.max_attempts);
+    const error = errorText(err);
+    const last = err instanceof PermanentJobError || attempt >= maxAttempts;
+    // Once per failed attempt, in the log too: the Jobs page is not where anyone looks first.
+    this.log(
+      `job "${name}" (${id}) failed on attempt ${attempt} of ${maxAttempts}` +
+        `${last ? ", no retry left" : ", retried later"}: ${error}`,
+      err,
+      last ? "error" : "warn",
+    );
+    if (last) return { status: "dead", error };
+    try {
+      const backoff = JSON.parse(String(row.backoff)) as Backoff;
+      return { status: "failed", error, runAt: at(backoffDelay(backoff, attempt)) };
+    } catch {
+      // A row whose backoff can't be read can't be scheduled again: it is not retried forever.
+      return { status: "dead", error: `${error} (unreadable backoff: not retried)` };
+    }
   }
 
   /** Lease renewal and dead-lease burial a few times per lease; pruning now and then. */

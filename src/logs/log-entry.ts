@@ -16,6 +16,12 @@ export interface RequestLogData {
   /** The auth collection of the caller, or "guest". */
   auth: string;
   authId: string;
+  /** Backroom's own, while tracing is on: the request's trace (W3C trace id, 32 hex digits). */
+  traceId?: string;
+  /** The route template that answered (`/api/collections/:collection/records/:id`), "" if none. */
+  route: string;
+  /** The collection the URL names (`:collection`), "" if none: the Dashboard groups by it. */
+  collection: string;
 }
 
 /** One buffered log line, before it is written (its id is drawn when it is written). */

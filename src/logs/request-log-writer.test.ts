@@ -36,6 +36,8 @@ function entry(message: string, created = nowDate()): LogEntry {
       userAgent: "",
       auth: "users",
       authId: "abc",
+      route: "/api/x",
+      collection: "",
     },
   };
 }
@@ -185,6 +187,36 @@ describe.each(await storesUnderTest())("request log writer (%s)", (kind) => {
     await w.prune();
     expect(await messages("prune-")).toEqual([]);
     logs = { ...defaultSettings().logs };
+    await w.close();
+  });
+
+  it("prunes in small batches, oldest first, letting log writes in between", async () => {
+    const day = 86_400_000;
+    // One row per batch and many batches: the margin for the log's insert to slip in between is
+    // wide even on a loaded machine (with 15 batches a busy CI box once ran them all first).
+    const rows = 80;
+    const w = writer({ pruneBatch: 1 });
+    for (let i = 0; i < rows; i++)
+      w.add(entry(`pruned-old-${i}`, nowDate(new Date(Date.now() - (10 + i) * day))));
+    await w.flush();
+    const statements: string[] = [];
+    const stop = store.queries.listen((e) =>
+      statements.push(e.sql.trimStart().split(/\s/)[0]?.toUpperCase() ?? ""),
+    );
+    try {
+      const pruning = w.prune();
+      w.add(entry("pruned-new"));
+      const flushed = w.flush();
+      expect(await pruning).toBe(rows);
+      await flushed;
+    } finally {
+      stop();
+    }
+    expect(await messages("pruned-")).toEqual(["pruned-new"]);
+    const deletes = statements.flatMap((s, i) => (s === "DELETE" ? [i] : []));
+    expect(deletes).toHaveLength(rows + 1); // one per row, then the empty batch that ends it
+    // The log's insert did not wait for the whole prune.
+    expect(statements.indexOf("INSERT")).toBeLessThan(deletes[rows] as number);
     await w.close();
   });
 });

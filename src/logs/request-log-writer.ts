@@ -16,6 +16,8 @@ export interface RequestLogWriterOptions {
   rowsPerInsert: number;
   /** How often rows older than `logs.maxDays` are deleted (ms). */
   pruneEveryMs: number;
+  /** Rows deleted per statement when pruning: each is a short write that log batches wait little for. */
+  pruneBatch: number;
 }
 
 export const DEFAULT_WRITER_OPTIONS: RequestLogWriterOptions = {
@@ -24,6 +26,7 @@ export const DEFAULT_WRITER_OPTIONS: RequestLogWriterOptions = {
   maxBuffered: 5000,
   rowsPerInsert: 500,
   pruneEveryMs: 60 * 60 * 1000,
+  pruneBatch: 1000,
 };
 
 type LogSettings = Pick<Settings, "logs">;
@@ -99,15 +102,41 @@ export class RequestLogWriter {
     await this.flush();
   }
 
-  /** Deletes rows older than `logs.maxDays` days (all of them when logging is off). */
-  async prune(now = new Date()): Promise<void> {
+  /**
+   * Deletes rows older than `logs.maxDays` days (all of them when logging is off), oldest first, in
+   * batches of `pruneBatch` rows with a turn of the event loop between them: a backlog of days of
+   * logs never becomes one long write that holds the log's inserts (and, on SQLite, every other
+   * write) back. One prune at a time; resolves with the rows deleted.
+   */
+  prune(now = new Date()): Promise<number> {
+    this.pruning ??= this.pruneBatches(now).finally(() => {
+      this.pruning = undefined;
+    });
+    return this.pruning;
+  }
+
+  private pruning: Promise<number> | undefined;
+
+  private async pruneBatches(now: Date): Promise<number> {
+    let deleted = 0;
     try {
       const { logs } = await this.settings();
       const cutoff = nowDate(new Date(now.getTime() - Math.max(0, logs.maxDays) * 86_400_000));
-      await sql`DELETE FROM _logs WHERE created < ${cutoff}`.execute(this.store.db);
+      const batch = this.options.pruneBatch;
+      for (;;) {
+        const result = await sql`DELETE FROM _logs WHERE id IN (
+          SELECT id FROM _logs WHERE created < ${cutoff} ORDER BY created LIMIT ${batch})`.execute(
+          this.store.db,
+        );
+        const n = Number(result.numAffectedRows ?? 0);
+        deleted += n;
+        if (n < batch || this.closed) break;
+        await new Promise((resolve) => setImmediate(resolve));
+      }
     } catch (err) {
       this.onError("pruning request logs failed", err);
     }
+    return deleted;
   }
 
   private async writeBuffered(): Promise<void> {

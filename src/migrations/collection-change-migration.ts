@@ -1,5 +1,6 @@
 import { collectionToApi } from "../collections/collection-json.js";
 import type { CollectionChange } from "../collections/collection-service.js";
+import { referenceOf, retarget } from "../collections/fields/index.js";
 import type { Collection } from "../collections/model.js";
 
 const PAST = { create: "created", update: "updated", delete: "deleted" } as const;
@@ -63,9 +64,10 @@ export default defineMigration({
 function portableJson(c: Collection, nameOf: (id: string) => string | undefined): string {
   const { created: _created, updated: _updated, ...json } = collectionToApi(c);
   json.fields = c.fields.map((f) => {
-    if (f.type !== "relation") return f;
-    const target = f.collectionId === c.id ? c.name : nameOf(f.collectionId);
-    return { ...f, collectionId: target ?? f.collectionId };
+    const id = referenceOf(f)?.collectionId;
+    if (id === undefined) return f;
+    const target = id === c.id ? c.name : nameOf(id);
+    return retarget(f, target ?? id);
   });
   return JSON.stringify(json, null, 2);
 }

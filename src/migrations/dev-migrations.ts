@@ -1,6 +1,6 @@
 import type { CollectionChange } from "../collections/collection-service.js";
-import type { Services } from "../http/services.js";
 import { changeMigrationName, changeMigrationSource } from "./collection-change-migration.js";
+import type { MigrationDeps } from "./migration-deps.js";
 import { writeMigrationFile } from "./migration-files.js";
 import { recordApplied } from "./user-migrations.js";
 
@@ -10,7 +10,7 @@ import { recordApplied } from "./user-migrations.js";
  * logged, not thrown: the change itself has committed.
  */
 export function writeDevMigrations(
-  services: Pick<Services, "store" | "registry">,
+  services: MigrationDeps,
   dir: string,
   log: (message: string, err: unknown) => void,
 ): (change: CollectionChange) => Promise<void> {

@@ -1,10 +1,10 @@
+import { RecordActions } from "../api/record-actions.js";
 import { CollectionService } from "../collections/collection-service.js";
 import { CollectionRegistry } from "../collections/registry.js";
-import type { Services } from "../http/services.js";
-import { RecordService } from "../records/record-service.js";
 import { systemContext } from "../records/request-context.js";
 import type { Db, Store } from "../store/store.js";
 import type { MigrationApi } from "./define-migration.js";
+import type { MigrationDeps } from "./migration-deps.js";
 
 /** Largest page the records API serves; list() walks pages of this size. */
 const PAGE = 1000;
@@ -15,12 +15,12 @@ const PAGE = 1000;
  * A registry of its own sees the migration's uncommitted collections; the server's registry
  * reloads after commit. No hooks run: a migration does the same thing whatever the hooks say.
  */
-export async function migrationApi(services: Services, tx: Db): Promise<MigrationApi> {
+export async function migrationApi(services: MigrationDeps, tx: Db): Promise<MigrationApi> {
   const store = storeBoundTo(services.store, tx);
   const registry = new CollectionRegistry(store);
   await registry.load();
   const collections = new CollectionService(store, registry);
-  const records = new RecordService(store, registry);
+  const records = new RecordActions(store, registry);
   const ctx = systemContext;
   return {
     db: tx,
@@ -60,6 +60,8 @@ function storeBoundTo(store: Store, tx: Db): Store {
     db: tx,
     frags: store.frags,
     location: store.location,
+    health: store.health,
+    queries: store.queries,
     transaction: (fn) => fn(tx),
     schemaChanged: () => store.schemaChanged(),
     close: () => Promise.reject(new Error("a migration cannot close the store")),

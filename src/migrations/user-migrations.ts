@@ -1,12 +1,13 @@
 import { sql } from "kysely";
 import { ApiError, type IssueMap } from "../errors/api-error.js";
-import type { Services } from "../http/services.js";
 import { transactionWithAfterCommit } from "../records/after-commit.js";
 import { appliedNames } from "../store/migrations/run-system-migrations.js";
 import { systemMigrations } from "../store/migrations/system-migrations.js";
 import type { Db } from "../store/store.js";
+import { systemTables } from "../store/system-tables.js";
 import type { MigrationApi } from "./define-migration.js";
 import { migrationApi } from "./migration-api.js";
+import type { MigrationDeps } from "./migration-deps.js";
 import { listMigrationFiles, loadMigration, type MigrationFile } from "./migration-files.js";
 
 /** An arbitrary fixed key (system migrations use 727_001): two `migrate` runs take turns. */
@@ -20,7 +21,7 @@ export interface MigrationStatus {
 }
 
 /** Applies every pending migration in order, each in its own transaction; stops at the first failure. */
-export async function migrateUp(services: Services, dir: string): Promise<string[]> {
+export async function migrateUp(services: MigrationDeps, dir: string): Promise<string[]> {
   const applied = new Set(await appliedNames(services.store.db));
   const done: string[] = [];
   for (const file of listMigrationFiles(dir)) {
@@ -29,7 +30,7 @@ export async function migrateUp(services: Services, dir: string): Promise<string
     const ran = await runInTransaction(services, file, async (api, tx) => {
       if (await isApplied(tx, file.name)) return false; // another run got there first
       await migration.up(api);
-      await tx
+      await systemTables(tx)
         .insertInto("_migrations")
         .values({ file: file.name, applied: new Date().toISOString() })
         .execute();
@@ -41,7 +42,7 @@ export async function migrateUp(services: Services, dir: string): Promise<string
 }
 
 /** Reverts the most recently applied migration that has a file; returns its name. */
-export async function migrateDown(services: Services, dir: string): Promise<string | undefined> {
+export async function migrateDown(services: MigrationDeps, dir: string): Promise<string | undefined> {
   const applied = new Set(await appliedNames(services.store.db));
   const last = listMigrationFiles(dir)
     .filter((m) => applied.has(m.name))
@@ -52,13 +53,13 @@ export async function migrateDown(services: Services, dir: string): Promise<stri
   if (!down) throw new Error(`${last.name} has no down(): it cannot be reverted`);
   await runInTransaction(services, last, async (api, tx) => {
     await down(api);
-    await tx.deleteFrom("_migrations").where("file", "=", last.name).execute();
+    await systemTables(tx).deleteFrom("_migrations").where("file", "=", last.name).execute();
   });
   return last.name;
 }
 
 /** Every migration file with whether it is applied, then applied names whose file is gone. */
-export async function migrationStatus(services: Services, dir: string): Promise<MigrationStatus[]> {
+export async function migrationStatus(services: MigrationDeps, dir: string): Promise<MigrationStatus[]> {
   const applied = new Set(await appliedNames(services.store.db));
   const files = listMigrationFiles(dir);
   const names = new Set(files.map((f) => f.name));
@@ -72,7 +73,10 @@ export async function migrationStatus(services: Services, dir: string): Promise<
 
 /** Marks a migration as applied without running it (dev mode: its change is already in this store). */
 export async function recordApplied(db: Db, name: string): Promise<void> {
-  await db.insertInto("_migrations").values({ file: name, applied: new Date().toISOString() }).execute();
+  await systemTables(db)
+    .insertInto("_migrations")
+    .values({ file: name, applied: new Date().toISOString() })
+    .execute();
 }
 
 /**
@@ -80,7 +84,7 @@ export async function recordApplied(db: Db, name: string): Promise<void> {
  * PostgreSQL roll back), record writes and `_migrations` row commit together or not at all.
  */
 async function runInTransaction<T>(
-  services: Services,
+  services: MigrationDeps,
   file: MigrationFile,
   fn: (api: MigrationApi, tx: Db) => Promise<T>,
 ): Promise<T> {
@@ -102,7 +106,11 @@ async function runInTransaction<T>(
 }
 
 async function isApplied(tx: Db, name: string): Promise<boolean> {
-  const row = await tx.selectFrom("_migrations").select("file").where("file", "=", name).executeTakeFirst();
+  const row = await systemTables(tx)
+    .selectFrom("_migrations")
+    .select("file")
+    .where("file", "=", name)
+    .executeTakeFirst();
   return row !== undefined;
 }
 

@@ -5,10 +5,9 @@ import { ALIAS, type RecordQuery } from "../records/record-query.js";
 import { type RequestContext, requestInfo } from "../records/request-context.js";
 import type { RecordValues } from "../records/row-mapping.js";
 import { type DataSource, type Expr, evaluate, needsData, type RuleScope } from "../rules/index.js";
-import type { Store } from "../store/store.js";
+import { readOn, type Store } from "../store/store.js";
 import type { Subscription } from "./client.js";
 import { eventRowSource } from "./event-row.js";
-import type { Topic } from "./topic.js";
 
 export interface AuthorizeDeps {
   store: Store;
@@ -67,9 +66,12 @@ export async function entitled(
       ([condition], j) => sql`CASE WHEN ${condition} THEN 1 ELSE 0 END AS ${sql.ref(`c${j}`)}`,
     );
     try {
-      const result = await sql<
-        Record<string, unknown>
-      >`SELECT ${sql.join(columns)} FROM ${source} AS ${sql.ref(ALIAS)}`.execute(deps.store.db);
+      // On a read replica when there are some (one that has replayed the event's commit).
+      const result = await readOn(deps.store, (db) =>
+        sql<Record<string, unknown>>`SELECT ${sql.join(columns)} FROM ${source} AS ${sql.ref(ALIAS)}`.execute(
+          db,
+        ),
+      );
       const row = result.rows[0] ?? {};
       chunk.forEach(([, subs], j) => {
         if (Number(row[`c${j}`]) === 1) passed.push(...subs);
@@ -80,17 +82,6 @@ export async function entitled(
     }
   }
   return passed;
-}
-
-/**
- * Subscribers with equal keys get the same answer for any event: the topic kind (list or view
- * rule), the filter, and everything of the subscriber's context a rule or filter can see.
- */
-export function ruleKeyOf(topic: Topic, ctx: RequestContext): string {
-  const auth = ctx.auth
-    ? `${ctx.auth.collection.id}/${ctx.auth.record.id}/${String(ctx.auth.record.tokenKey ?? "")}`
-    : "-";
-  return `${topic.recordId === "*"}|${topic.filterText}|${ctx.superuser}|${ctx.apiKey ? JSON.stringify(ctx.apiKey) : ""}|${auth}|${JSON.stringify(ctx.query)}|${JSON.stringify(ctx.headers)}`;
 }
 
 function planFor(
@@ -109,10 +100,10 @@ function planFor(
   const filter = sub.topic.filter;
   if (access.kind === "all" && !filter) return PASS;
   const scope = query.scope(collection, requestInfo(ctx));
-  // Collection rules may read hidden fields; a client's filter only as a superuser (as in lists).
+  // Collection rules may read hidden fields and see every row through relations; a client's filter
+  // reads hidden fields only as a superuser and sees only rows it may list (as in lists).
   const checks: { expr: Expr; scope: RuleScope }[] = [];
-  if (access.kind === "filter")
-    checks.push({ expr: access.rule, scope: { ...scope, allowHiddenFields: true } });
+  if (access.kind === "filter") checks.push({ expr: access.rule, scope: { ...scope, source: "rule" } });
   if (filter) checks.push({ expr: filter, scope });
   try {
     if (checks.every((c) => !needsData(c.expr, c.scope)))

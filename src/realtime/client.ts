@@ -1,7 +1,7 @@
 import type { RequestContext } from "../records/request-context.js";
-import { ruleKeyOf } from "./authorize.js";
 import type { EventFrame } from "./event-frame.js";
 import { type Principal, realtimeContext } from "./principal.js";
+import { ruleKeyOf } from "./rule-key.js";
 import { dataKeyOf } from "./serialize-event.js";
 import type { Topic } from "./topic.js";
 

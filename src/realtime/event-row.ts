@@ -33,7 +33,7 @@ const jsonbColumns = new WeakMap<Field, boolean>();
 function isJsonbColumn(field: Field): boolean {
   let jsonb = jsonbColumns.get(field);
   if (jsonb === undefined) {
-    jsonb = fieldType(field).columnSql(field, "postgres").trimStart().toUpperCase().startsWith("JSONB");
+    jsonb = fieldType(field).column(field).storage === "json";
     jsonbColumns.set(field, jsonb);
   }
   return jsonb;

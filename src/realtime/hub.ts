@@ -9,10 +9,14 @@ import type { Store } from "../store/store.js";
 import { entitled } from "./authorize.js";
 import { RealtimeClient, type Subscription, type Transport } from "./client.js";
 import { FlushRounds } from "./flush-rounds.js";
+import type { RemoteSubscriptions, SubscribeRequest } from "./forward-subscriptions.js";
 import { DEFAULT_REALTIME_OPTIONS, type RealtimeOptions } from "./options.js";
-import { identityKey, type Principal, stillValid } from "./principal.js";
+import { identityKey, type Principal, principalOf, stillValid } from "./principal.js";
 import { sendEach } from "./send-each.js";
 import { parseTopic } from "./topic.js";
+
+/** Hex characters of a node id at the start of each client id. */
+const NODE_ID_LENGTH = 10;
 
 export interface HubDeps {
   store: Store;
@@ -32,6 +36,13 @@ export interface HubDeps {
  */
 export class RealtimeHub {
   readonly options: RealtimeOptions;
+  /**
+   * This node's id: the first NODE_ID_LENGTH characters of every client id it hands out, so any node
+   * receiving a client's POST knows which node holds its stream.
+   */
+  readonly nodeId = randomBytes(NODE_ID_LENGTH / 2).toString("hex");
+  /** Clients of other nodes (set on PostgreSQL, where several nodes may share the database). */
+  remote: RemoteSubscriptions | undefined;
   /** Where SSE transports queue their output (one write per connection per round). */
   readonly flushRounds: FlushRounds;
   private readonly clients = new Map<string, RealtimeClient>();
@@ -58,6 +69,13 @@ export class RealtimeHub {
     return this.clients.size;
   }
 
+  /** Subscriptions held by this node's clients (counted when asked: metrics scrapes). */
+  subscriptionCount(): number {
+    let n = 0;
+    for (const client of this.clients.values()) n += client.subscriptions.size;
+    return n;
+  }
+
   start(): void {
     if (this.timers.length > 0) return;
     const beat = setInterval(() => {
@@ -74,12 +92,17 @@ export class RealtimeHub {
   close(): void {
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
+    this.disconnectAll();
+  }
+
+  /** Ends every connection (after a restore: clients reconnect and subscribe to the restored data). */
+  disconnectAll(): void {
     for (const id of [...this.clients.keys()]) this.disconnect(id);
   }
 
   /** Registers a connection; `open` builds its transport once the client id is known. */
   connect(ip: string, open: (client: RealtimeClient) => Transport): RealtimeClient {
-    const client = new RealtimeClient(randomBytes(20).toString("base64url"), ip);
+    const client = new RealtimeClient(this.nodeId + randomBytes(20).toString("base64url"), ip);
     this.clients.set(client.id, client);
     client.transport = open(client);
     this.armIdle(client);
@@ -101,6 +124,25 @@ export class RealtimeHub {
     client.subscriptions.clear();
     this.bind(client, null);
     client.transport?.close();
+  }
+
+  /**
+   * PocketBase's POST /api/realtime, on whichever node holds the client: here, or forwarded to the
+   * node its id names (which answers as it would a POST of its own). The Authorization header is
+   * resolved where the client is, after the client is found there.
+   */
+  async subscribe(request: SubscribeRequest): Promise<void> {
+    if (this.clients.has(request.clientId) || !this.remote) return this.applySubscribe(request);
+    const owner = request.clientId.slice(0, NODE_ID_LENGTH);
+    if (owner.length < NODE_ID_LENGTH || owner === this.nodeId || !/^[0-9a-f]+$/.test(owner))
+      throw notFound("Missing or invalid client id.");
+    return this.remote.forward(owner, request);
+  }
+
+  /** A POST for a client of this node (from this node's route or forwarded by another node). */
+  async applySubscribe(request: SubscribeRequest): Promise<void> {
+    const principal = await principalOf(request.authorization, this.deps);
+    this.setSubscriptions(request.clientId, request.subscriptions, principal);
   }
 
   /**

@@ -27,6 +27,16 @@ describe.each(await storesUnderTest())("SSE output batching and framing (%s)", (
     await server?.close();
   });
 
+  it("the stream's head tells proxies not to buffer, cache or compress it, even when asked to", async () => {
+    const res = await fetch(new URL("/api/realtime", server.url), {
+      headers: { "accept-encoding": "gzip, deflate, br" },
+    });
+    expect(res.headers.get("x-accel-buffering")).toBe("no");
+    expect(res.headers.get("cache-control")?.split(/,\s*/)).toEqual(["no-cache", "no-store", "no-transform"]);
+    expect(res.headers.get("content-encoding")).toBeNull();
+    await res.body?.cancel();
+  });
+
   async function feed() {
     const name = uniqueName("feed");
     await su.collections.create({

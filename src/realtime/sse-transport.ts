@@ -30,6 +30,8 @@ export class SseTransport implements Transport, Flushable {
     clientId: string,
     private readonly maxBufferBytes: number,
     private readonly rounds: FlushRounds,
+    /** Told when the reader was too slow and the connection is cut. */
+    private readonly onSlowDrop: () => void = () => {},
   ) {
     this.idLine = `id:${clientId}\n`;
   }
@@ -38,7 +40,9 @@ export class SseTransport implements Transport, Flushable {
   open(clientId: string): void {
     this.res.writeHead(200, {
       "content-type": "text/event-stream",
-      "cache-control": "no-store",
+      // Nothing on the way may keep a copy or transform (compress) the stream: a compressing proxy
+      // holds events back until its compressor's buffer fills.
+      "cache-control": "no-cache, no-store, no-transform",
       connection: "keep-alive",
       // Proxies such as nginx would otherwise hold events back in their buffers.
       "x-accel-buffering": "no",
@@ -100,6 +104,7 @@ export class SseTransport implements Transport, Flushable {
   }
 
   private drop(): void {
+    this.onSlowDrop();
     this.closed = true;
     this.queued = "";
     this.queuedBytes = 0;

@@ -35,6 +35,19 @@ export function accessFor(collection: Collection, op: Operation, ctx: RequestCon
   return { kind: "filter", rule: parseFilter(rule) };
 }
 
+/**
+ * Who may change an auth record's account fields directly (email, verified, a new password
+ * without the old one), as PocketBase's manage access: superusers (and API keys the operation's
+ * scope already admitted) everywhere; a signed-in requester where the collection's manageRule
+ * matches the record; nobody else, also when the rule is null or empty.
+ */
+export function manageAccessFor(collection: Collection, ctx: RequestContext): Access | undefined {
+  if (ctx.superuser) return { kind: "all" };
+  const rule = collection.auth?.manageRule;
+  if (!ctx.auth || rule === null || rule === undefined || rule.trim() === "") return undefined;
+  return { kind: "filter", rule: parseFilter(rule) };
+}
+
 export function readOnly(collection: Collection): void {
   if (collection.type === "view") throw new ApiError(400, "View collections are read-only.");
 }

@@ -2,8 +2,8 @@ import { sql } from "kysely";
 import type { Collection } from "../collections/model.js";
 import type { Db } from "../store/store.js";
 
-/** Tables that hold per-account state of auth records (sign-in codes, MFA sessions, links, origins). */
-const ACCOUNT_TABLES = ["_external_auths", "_otps", "_mfas", "_auth_origins"] as const;
+/** Tables that hold per-account state of auth records (sign-in codes, MFA sessions, links, origins, push subscriptions). */
+const ACCOUNT_TABLES = ["_external_auths", "_otps", "_mfas", "_auth_origins", "_push_subscriptions"] as const;
 
 /** Removes what belonged to a deleted account, in the delete's transaction, so nothing dangles. */
 export async function deleteAccountState(tx: Db, collection: Collection, recordId: string): Promise<void> {

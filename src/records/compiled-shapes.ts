@@ -19,7 +19,7 @@ interface CompiledShape {
   toApiWithoutEmail(collection: Collection, values: Record<string, unknown>): Record<string, unknown>;
 }
 
-/** Fields that never leave the server, whoever asks. */
+/** Auth collections' fields that never leave the server, whoever asks (besides secret types). */
 const NEVER_SHOWN = new Set(["password", "tokenKey"]);
 
 // Collections are replaced on every schema change, so a shape never outlives its field list.
@@ -36,7 +36,8 @@ export function compiledShape(collection: Collection): CompiledShape {
 
 /** Whether a field is ever part of the wire shape (email aside, which depends on the caller). */
 function isShownField(collection: Collection, field: Field): boolean {
-  return !field.hidden && !(collection.type === "auth" && NEVER_SHOWN.has(field.name));
+  if (field.hidden || fieldType(field).secret) return false;
+  return !(collection.type === "auth" && NEVER_SHOWN.has(field.name));
 }
 
 function compile(collection: Collection): CompiledShape {

@@ -1,7 +1,6 @@
 import { sql } from "kysely";
-import { fieldType } from "../collections/fields/index.js";
-import type { Collection, RelationField } from "../collections/model.js";
-import { isMultiValued } from "../collections/model.js";
+import { fieldType, referenceOf } from "../collections/fields/index.js";
+import type { Collection } from "../collections/model.js";
 import type { CollectionRegistry } from "../collections/registry.js";
 import { badRequest } from "../errors/api-error.js";
 import type { Db, Store } from "../store/store.js";
@@ -33,11 +32,12 @@ export async function deleteWithReferences(
   for (const other of registry.all()) {
     if (other.type === "view") continue;
     for (const field of other.fields) {
-      if (field.type !== "relation" || field.collectionId !== collection.id) continue;
-      const referrers = await findReferrers(tx, query, other, field, record.id);
+      const reference = referenceOf(field);
+      if (reference?.collectionId !== collection.id) continue;
+      const referrers = await findReferrers(tx, query, other, field.name, reference.multi, record.id);
       for (const referrer of referrers) {
         if (other.id === collection.id && referrer.id === record.id) continue;
-        if (field.cascadeDelete) {
+        if (reference.cascadeDelete) {
           await deleteWithReferences(tx, store, registry, query, other, referrer, onDeleted, depth + 1);
           continue;
         }
@@ -66,12 +66,13 @@ async function findReferrers(
   tx: Db,
   query: RecordQuery,
   other: Collection,
-  field: RelationField,
+  fieldName: string,
+  multi: boolean,
   id: string,
 ) {
   const scope = query.scope(other, SYSTEM_REQUEST);
-  const operator = isMultiValued(field) ? "?=" : "=";
-  const where = query.filterSql(`${field.name} ${operator} ${quoteLiteral(id)}`, scope);
+  const operator = multi ? "?=" : "=";
+  const where = query.filterSql(`${fieldName} ${operator} ${quoteLiteral(id)}`, scope);
   const rows = await sql<
     Record<string, unknown>
   >`SELECT r.id FROM ${sql.table(other.name)} AS r WHERE ${where}`.execute(tx);

@@ -1,5 +1,5 @@
+import { referenceOf } from "../collections/fields/index.js";
 import type { Collection } from "../collections/model.js";
-import { isMultiValued } from "../collections/model.js";
 import type { CollectionRegistry } from "../collections/registry.js";
 import { badRequest } from "../errors/api-error.js";
 import type { Db } from "../store/store.js";
@@ -59,8 +59,9 @@ export async function serializeWithExpand(
   const expands = out.map(() => ({}) as Record<string, unknown>);
   for (const [name, subtree] of tree) {
     const relation = collection.fields.find((f) => f.name === name);
-    if (relation?.type === "relation") {
-      const target = deps.registry.get(relation.collectionId);
+    const reference = relation && referenceOf(relation);
+    if (reference) {
+      const target = deps.registry.get(reference.collectionId);
       if (!target) continue;
       const ids = [...new Set(records.flatMap((r) => idsOf(r[name])))];
       const related = await fetchVisible(deps, target, ids, ctx);
@@ -71,7 +72,7 @@ export async function serializeWithExpand(
           .map((id) => byId.get(id))
           .filter((v) => v !== undefined);
         if (found.length === 0) return;
-        (expands[i] as Record<string, unknown>)[name] = isMultiValued(relation) ? found : found[0];
+        (expands[i] as Record<string, unknown>)[name] = reference.multi ? found : found[0];
       });
       continue;
     }
@@ -79,12 +80,13 @@ export async function serializeWithExpand(
     if (!back) continue;
     const source = deps.registry.get(back[1] as string);
     const field = source?.fields.find((f) => f.name === back[2]);
-    if (!source || field?.type !== "relation" || field.collectionId !== collection.id) continue;
+    const pointer = field && referenceOf(field);
+    if (!source || !field || pointer?.collectionId !== collection.id) continue;
     const referrers = await fetchReferrers(
       deps,
       source,
       field.name,
-      isMultiValued(field),
+      pointer.multi,
       records.map((r) => r.id),
       ctx,
     );

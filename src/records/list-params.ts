@@ -8,10 +8,15 @@ export interface ListParams {
   skipTotal: boolean;
   expand: string;
   fields: string;
+  /** `?search=`: a full-text query ANDed with the filter (records lists only). */
+  search: string;
+  /** `?snippet=1`: each record gets `@snippet` (records lists with a search only). */
+  snippet: boolean;
 }
 
 export const MAX_PER_PAGE = 1000;
 export const MAX_FILTER_LENGTH = 3500;
+export const MAX_SEARCH_LENGTH = 1000;
 
 function positiveInt(value: string | undefined, fallback: number, name: string): number {
   if (value === undefined || value === "") return fallback;
@@ -26,6 +31,9 @@ export function parseListParams(query: Record<string, string>): ListParams {
   const filter = query.filter ?? "";
   if (filter.length > MAX_FILTER_LENGTH)
     throw badRequest(`The filter is longer than ${MAX_FILTER_LENGTH} characters.`);
+  const search = query.search ?? "";
+  if (search.length > MAX_SEARCH_LENGTH)
+    throw badRequest(`The search is longer than ${MAX_SEARCH_LENGTH} characters.`);
   return {
     page: positiveInt(query.page, 1, "page"),
     perPage: Math.min(perPage, MAX_PER_PAGE),
@@ -34,5 +42,7 @@ export function parseListParams(query: Record<string, string>): ListParams {
     skipTotal: query.skipTotal === "true" || query.skipTotal === "1",
     expand: query.expand ?? "",
     fields: query.fields ?? "",
+    search,
+    snippet: query.snippet === "true" || query.snippet === "1",
   };
 }

@@ -1,9 +1,10 @@
-import { type Actor, writeAudit } from "../audit/audit-entry.js";
+import { type Actor, type AuditEntry, auditRow, writeAudit } from "../audit/audit-entry.js";
 import { API_KEYS_ACTOR } from "../auth/api-keys/principal.js";
 import type { Collection } from "../collections/model.js";
-import { appendOutbox, type RecordAction } from "../events/outbox.js";
+import { appendOutbox, type OutboxEvent, outboxRow, type RecordAction } from "../events/outbox.js";
 import type { DialectName } from "../store/sql-fragments.js";
 import type { Db } from "../store/store.js";
+import { insertRowsTogether } from "../store/write-statements.js";
 import type { RequestContext } from "./request-context.js";
 import type { RecordValues } from "./row-mapping.js";
 
@@ -31,30 +32,32 @@ export async function recordWritten(
   dialect?: DialectName,
 ): Promise<void> {
   const { collection, action, record, previous, ctx } = change;
-  await writeAudit(
-    tx,
-    {
-      action: `record.${action}`,
-      collectionId: collection.id,
-      collectionName: collection.name,
-      recordId: record.id,
-      actor: actorOf(ctx),
-      ...(change.changed ? { changes: [...change.changed] } : {}),
-      requestId: ctx.requestId,
-      ip: ctx.ip,
-    },
-    dialect,
-  );
-  await appendOutbox(
-    tx,
-    {
-      collectionId: collection.id,
-      collectionName: collection.name,
-      recordId: record.id,
-      action,
-      record,
-      ...(previous ? { previous } : {}),
-    },
-    dialect,
-  );
+  const entry: AuditEntry = {
+    action: `record.${action}`,
+    collectionId: collection.id,
+    collectionName: collection.name,
+    recordId: record.id,
+    actor: actorOf(ctx),
+    ...(change.changed ? { changes: [...change.changed] } : {}),
+    requestId: ctx.requestId,
+    ip: ctx.ip,
+  };
+  const event: OutboxEvent = {
+    collectionId: collection.id,
+    collectionName: collection.name,
+    recordId: record.id,
+    action,
+    record,
+    ...(previous ? { previous } : {}),
+  };
+  if (dialect) {
+    // One statement on PostgreSQL: a round trip fewer per write.
+    await insertRowsTogether(tx, dialect, [
+      { table: "_audit", row: auditRow(entry) },
+      { table: "_outbox", row: outboxRow(event) },
+    ]);
+    return;
+  }
+  await writeAudit(tx, entry);
+  await appendOutbox(tx, event);
 }

@@ -1,5 +1,5 @@
 import type { Modifier } from "../collections/fields/field-type.js";
-import { fieldType } from "../collections/fields/index.js";
+import { fieldType, isFileField } from "../collections/fields/index.js";
 import type { Collection, Field } from "../collections/model.js";
 import { type IssueMap, issue } from "../errors/api-error.js";
 import { applyFileInput } from "../files/apply-file-input.js";
@@ -51,7 +51,7 @@ export function applyInput(
     const { name, modifier } = splitModifier(key);
     const field = byName.get(name);
     if (!field || !writable(field, opts)) continue;
-    if (field.type === "file") {
+    if (isFileField(field)) {
       // Files arrive as uploads and leave by name; names the record doesn't hold are refused.
       const result = applyFileInput(field, current[name], values[name], body[key], modifier);
       if (result.issue) issues[name] = result.issue;
@@ -88,9 +88,9 @@ function fileFieldOf(partName: string): string {
 }
 
 function writable(field: Field, opts: { isSuperuser: boolean; isNew: boolean }): boolean {
-  if (field.type === "autodate") return false;
+  if (fieldType(field).serverSet) return false;
   if (field.name === "id") return opts.isNew;
-  // Only those who manage accounts may mark them verified or set raw token keys.
-  if (field.name === "tokenKey" || field.name === "verified") return opts.isSuperuser;
+  // Raw token keys are for superusers only; who may set `verified` is checked in auth-fields.ts.
+  if (field.name === "tokenKey") return opts.isSuperuser;
   return true;
 }

@@ -1,14 +1,19 @@
 import { type CompiledQuery, type RawBuilder, sql } from "kysely";
 import type { Collection } from "../collections/model.js";
 import type { CollectionRegistry } from "../collections/registry.js";
+import { searchDefinition } from "../collections/search-options.js";
+import type { SearchWord } from "../collections/search-types.js";
 import {
   compileFilter,
   compileSort,
   type Expr,
+  invalidSort,
   parseFilter,
   type RequestInfo,
   type RuleScope,
+  searchWords,
 } from "../rules/index.js";
+import type { Sql } from "../store/sql-fragments.js";
 import type { Db, Store } from "../store/store.js";
 import { type RecordValues, rowToRecord } from "./row-mapping.js";
 import { StatementTemplates } from "./statement-templates.js";
@@ -21,7 +26,8 @@ export const ALIAS = "r";
  * into one parameterized WHERE; sorting and paging happen in SQL.
  */
 export class RecordQuery {
-  private readonly sorts = new WeakMap<Collection, Map<string, RawBuilder<unknown>>>();
+  private readonly orders = new WeakMap<readonly Sql[], RawBuilder<unknown>>();
+  private readonly defaultOrders = new WeakMap<Collection, RawBuilder<unknown>>();
   private readonly templates = new StatementTemplates();
   private readonly conjunctions = new WeakMap<RawBuilder<unknown>, Map<string, RawBuilder<unknown>>>();
 
@@ -42,11 +48,14 @@ export class RecordQuery {
       request,
       now: undefined,
       current,
-      allowHiddenFields: undefined,
+      source: "client",
     };
   }
 
-  /** Compiles collection rules: written by superusers, so they may read hidden fields (not so user filters). */
+  /**
+   * Compiles collection rules: written by the app's developer, so they may read hidden fields and
+   * see every row through relations (not so client filters, see `filterSql`).
+   */
   where(exprs: (Expr | undefined)[], scope: RuleScope): RawBuilder<unknown> {
     const ruleScope: RuleScope = {
       collection: scope.collection,
@@ -54,7 +63,7 @@ export class RecordQuery {
       request: scope.request,
       now: scope.now,
       current: scope.current,
-      allowHiddenFields: true,
+      source: "rule",
     };
     return this.and(
       exprs
@@ -88,13 +97,17 @@ export class RecordQuery {
     opts: {
       where: RawBuilder<unknown>;
       sort: string;
+      /** The words `@rank` in `sort` ranks by (the request's search), if any. */
+      rank?: readonly SearchWord[] | undefined;
       scope: RuleScope;
       limit: number;
       offset: number;
       db?: Db;
     },
   ): Promise<RecordValues[]> {
-    const order = this.orderBy(collection, opts.sort, opts.scope);
+    const order = RANK_TERM.test(opts.sort)
+      ? this.rankedOrder(collection, opts.sort, opts.scope, opts.rank)
+      : this.orderBy(collection, opts.sort, opts.scope);
     const db = opts.db ?? this.store.db;
     const query = this.templates.get(
       db,
@@ -162,39 +175,80 @@ export class RecordQuery {
     return rows.map((row) => rowToRecord(collection, row, this.store.dialect));
   }
 
-  /** Parses a filter text once (cached) and compiles it for this collection. */
+  /**
+   * Parses a filter text once (cached) and compiles it for this collection, as `scope.source` says
+   * (a client's filter unless it says "rule").
+   */
   filterSql(filter: string, scope: RuleScope): RawBuilder<unknown> {
     return compileFilter(parseFilter(filter), scope, this.store.frags, ALIAS);
   }
 
+  /**
+   * `search(...)` as a compiled filter: the query's words printed back (letters, digits and `*`
+   * only, so the text is safe to quote) and parsed through the cache like any filter.
+   */
+  searchSql(query: string, scope: RuleScope): RawBuilder<unknown> {
+    const words = searchWords(query, "search");
+    return this.filterSql(`search('${printWords(words)}')`, scope);
+  }
+
+  /**
+   * A sort with `@rank` (relevance to the request's search, higher is better): its other terms
+   * compiled as usual (cached), the rank terms made for this request's words.
+   */
+  private rankedOrder(
+    collection: Collection,
+    sort: string,
+    scope: RuleScope,
+    rank: readonly SearchWord[] | undefined,
+  ): RawBuilder<unknown> {
+    const def = searchDefinition(collection);
+    const terms = sort
+      .split(",")
+      .map((t) => t.trim())
+      .filter((t) => t !== "")
+      .map((term) => {
+        const ranked = /^([-+]?)@rank$/.exec(term);
+        if (!ranked) return sql.join(compileSort(term, scope, this.store.frags, ALIAS));
+        if (!def || !rank)
+          throw invalidSort('"@rank" needs a search (the search parameter or search() in the filter)');
+        return sql`${this.store.frags.searchRank(ALIAS, def, rank)} ${sql.raw(ranked[1] === "-" ? "DESC" : "ASC")}`;
+      });
+    return sql` ORDER BY ${sql.join(terms)}`;
+  }
+
   private orderBy(collection: Collection, sort: string, scope: RuleScope): RawBuilder<unknown> {
-    if (sort.trim() !== "") {
-      // Sort terms depend only on the collection version, the text and hidden-field visibility.
-      let cache = this.sorts.get(collection);
-      if (!cache) {
-        cache = new Map();
-        this.sorts.set(collection, cache);
-      }
-      const key = `${scope.request.isSuperuser}|${sort}`;
-      let order = cache.get(key);
-      if (!order) {
-        const terms = compileSort(sort, scope, this.store.frags, ALIAS);
-        order = terms.length > 0 ? sql` ORDER BY ${sql.join(terms)}` : this.defaultOrder(collection);
-        if (cache.size >= 500) cache.clear();
-        cache.set(key, order);
-      }
-      return order;
+    if (sort.trim() === "") return this.defaultOrder(collection);
+    // The rules engine caches sort terms (per collection version, text, and the requester when a
+    // term steps into another collection); the same terms give the same ORDER BY, so templates hit.
+    const terms = compileSort(sort, scope, this.store.frags, ALIAS);
+    if (terms.length === 0) return this.defaultOrder(collection);
+    let order = this.orders.get(terms);
+    if (!order) {
+      order = sql` ORDER BY ${sql.join(terms)}`;
+      this.orders.set(terms, order);
     }
-    return this.defaultOrder(collection);
+    return order;
   }
 
   private defaultOrder(collection: Collection): RawBuilder<unknown> {
-    // No sort asked: insertion order where we can tell it, so paging is stable on both stores.
-    const hasCreated = collection.fields.some((f) => f.name === "created");
-    return hasCreated
-      ? sql` ORDER BY ${sql.ref(`${ALIAS}.created`)}, ${sql.ref(`${ALIAS}.id`)}`
-      : sql` ORDER BY ${sql.ref(`${ALIAS}.id`)}`;
+    let order = this.defaultOrders.get(collection);
+    if (!order) {
+      // No sort asked: insertion order where we can tell it, so paging is stable on both stores.
+      const hasCreated = collection.fields.some((f) => f.name === "created");
+      order = hasCreated
+        ? sql` ORDER BY ${sql.ref(`${ALIAS}.created`)}, ${sql.ref(`${ALIAS}.id`)}`
+        : sql` ORDER BY ${sql.ref(`${ALIAS}.id`)}`;
+      this.defaultOrders.set(collection, order);
+    }
+    return order;
   }
+}
+
+const RANK_TERM = /(^|,)\s*[-+]?@rank\s*(,|$)/;
+
+function printWords(words: readonly SearchWord[]): string {
+  return words.map((w) => `${w.text}${w.prefix ? "*" : ""}`).join(" ");
 }
 
 /** Ids with NUL or over 255 characters can't exist (and PostgreSQL refuses NUL in text). */

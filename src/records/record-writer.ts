@@ -1,18 +1,22 @@
-import { fieldType, generateFromPattern } from "../collections/fields/index.js";
+import type { FailedAttempts } from "../auth/attempts/failed-attempts.js";
+import { hashPassword, verifyPassword } from "../auth/passwords.js";
+import { applyWriteValues, fieldType, storeValues } from "../collections/fields/index.js";
 import type { Collection } from "../collections/model.js";
 import type { CollectionRegistry } from "../collections/registry.js";
 import { ApiError, badRequest, type IssueMap, issue, notFound } from "../errors/api-error.js";
 import { discardUploads, placeUploads } from "../files/place-uploads.js";
 import type { UploadedFile } from "../files/uploaded-file.js";
-import type { HookRuntime, WriteAction } from "../hooks/hook-runtime.js";
 import { nowDate } from "../ids.js";
+import type { Expr } from "../rules/index.js";
 import type { Db, Store } from "../store/store.js";
 import { uniqueViolationColumns } from "../store/unique-violation.js";
 import { insertRow, updateRowById } from "../store/write-statements.js";
-import { accessFor, readOnly } from "./access.js";
+import { accessFor, manageAccessFor, readOnly } from "./access.js";
 import { transactionWithAfterCommit } from "./after-commit.js";
-import { canonicalEmail, prepareAuthFields } from "./auth-fields.js";
+import { canonicalEmail, checkAuthFields, prepareAuthFields, valuesMismatch } from "./auth-fields.js";
 import { deleteWithReferences } from "./delete-references.js";
+import { checkIfMatch, lockForIfMatch } from "./if-match.js";
+import type { ModelHooks, WriteAction } from "./model-hooks.js";
 import { recordWritten } from "./record-consequences.js";
 import { applyInput } from "./record-input.js";
 import type { RecordQuery } from "./record-query.js";
@@ -24,27 +28,49 @@ import { checkRelations, validateValues } from "./validate-record.js";
 export interface WriteOptions {
   db?: Db;
   formKeys?: ReadonlySet<string>;
+  /** The request's If-Match header: update/delete only that version (else 412). */
+  ifMatch?: string;
 }
 
 /**
  * The write path (DESIGN principle 2): rule check, input, validation, then one transaction with
  * the data change, its audit entry and its outbox event.
  */
+/** What a writer may be given besides the store: none of it in migrations and CLI commands. */
+export interface WriterOptions {
+  /** The app's model-level hooks. */
+  hooks?: ModelHooks;
+  /** Counts wrong `oldPassword`s as failed sign-ins of the account. */
+  failedAttempts?: Pick<FailedAttempts, "check">;
+}
+
 export class RecordWriter {
+  private readonly hooks: ModelHooks | undefined;
+  private readonly failedAttempts: Pick<FailedAttempts, "check"> | undefined;
+
   constructor(
     private readonly store: Store,
     private readonly registry: CollectionRegistry,
     private readonly query: RecordQuery,
-  ) {}
-
-  /** The loaded hooks (set by the app; none in CLI commands). */
-  hooks: HookRuntime | undefined;
+    options: WriterOptions = {},
+  ) {
+    this.hooks = options.hooks;
+    this.failedAttempts = options.failedAttempts;
+  }
 
   private readonly lookup = (idOrName: string) => this.registry.get(idOrName);
 
-  /** Runs fn in the caller's transaction when given one (batch), else in a new one. */
-  private inTx<T>(db: Db | undefined, fn: (tx: Db) => Promise<T>): Promise<T> {
-    return db ? fn(db) : transactionWithAfterCommit(this.store, fn);
+  /**
+   * Runs fn in the caller's transaction when given one (batch), else in a new one; either way
+   * first making sure `collection`, which the write was checked against, is still the committed
+   * definition (several nodes: see CollectionRegistry.assertCurrent).
+   */
+  private inTx<T>(db: Db | undefined, collection: Collection, fn: (tx: Db) => Promise<T>): Promise<T> {
+    const guarded = async (tx: Db) => {
+      await this.registry.assertCurrent(tx, collection);
+      return fn(tx);
+    };
+    return db ? guarded(db) : transactionWithAfterCommit(this.store, guarded);
   }
 
   /**
@@ -58,6 +84,8 @@ export class RecordWriter {
     db: Db | undefined,
     subject: () => Record<string, unknown> | undefined,
     write: () => Promise<RecordValues>,
+    /** The stored record before the write (update, delete), for hooks' `record.original()`. */
+    original: () => Record<string, unknown> | undefined = () => undefined,
   ): Promise<RecordValues> {
     const hooks = this.hooks;
     if (!hooks) return write();
@@ -65,10 +93,10 @@ export class RecordWriter {
     try {
       stored = await write();
     } catch (err) {
-      await hooks.afterError(action, collection, subject(), ctx, err, db);
+      await hooks.afterError(action, collection, subject(), ctx, err, db, original());
       throw err;
     }
-    await hooks.afterSuccess(action, collection, stored, ctx, db);
+    await hooks.afterSuccess(action, collection, stored, ctx, db, original());
     return stored;
   }
 
@@ -93,13 +121,7 @@ export class RecordWriter {
       // Validate and store the one canonical form, so look-alikes can't make a second account.
       input.values.email = canonicalEmail(input.values.email);
     }
-    const now = nowDate();
-    for (const f of collection.fields) {
-      if (f.type === "autodate" && f.onCreate) input.values[f.name] = now;
-      if (f.type === "text" && f.autogeneratePattern && input.values[f.name] === "") {
-        input.values[f.name] = generateFromPattern(f.autogeneratePattern);
-      }
-    }
+    applyWriteValues(collection.fields, input.values, { isNew: true, now: nowDate() });
     const validate = async () => {
       const issues: IssueMap = {
         ...input.issues,
@@ -109,8 +131,19 @@ export class RecordWriter {
           getCollection: this.lookup,
         }),
       };
-      if (collection.type === "auth")
-        Object.assign(issues, await prepareAuthFields(collection, body, input, undefined, ctx));
+      throwIfIssues("Failed to create record.", issues);
+      await storeValues(collection.fields, input.values, input.changed, STORE_CONTEXT);
+      if (collection.type === "auth") await prepareAuthFields(collection, input, undefined);
+    };
+    // A manager's `verified: true` whose manageRule can only be checked on the inserted row.
+    let verifiedByRule: Expr | undefined;
+    const checkAccount = async () => {
+      if (collection.type !== "auth") return;
+      const manage = manageAccessFor(collection, ctx);
+      const issues = await checkAuthFields(body, input, undefined, async () => {
+        if (manage?.kind === "filter") verifiedByRule = manage.rule;
+        return manage !== undefined;
+      });
       throwIfIssues("Failed to create record.", issues);
     };
 
@@ -121,13 +154,20 @@ export class RecordWriter {
         "Failed to create record.",
         await checkRelations(tx, this.query, this.registry, collection, input.values, input.changed),
       );
-      await this.insertRow(tx, collection, record);
+      // As PocketBase, the create and manage rules see the new record unverified.
+      await this.insertRow(tx, collection, verifiedByRule ? { ...record, verified: false } : record);
       if (access.kind === "filter") {
         // The create rule is checked against the new row inside the transaction, so it can use
         // relations; a miss rolls the insert back.
         const scope = this.query.scope(collection, requestInfo(ctx, body));
         const visible = await this.query.findOne(collection, id, this.query.where([access.rule], scope), tx);
         if (!visible) throw badRequest("Failed to create record.");
+      }
+      if (verifiedByRule) {
+        if (!(await this.matches(tx, collection, id, verifiedByRule, ctx, body)))
+          throw new ApiError(400, "Failed to create record.", { verified: valuesMismatch() });
+        const row = recordToRow(collection, { verified: true }, this.store.dialect);
+        await updateRowById(tx, this.store.dialect, collection.name, row, id);
       }
       const stored = (await this.query.findOne(collection, id, undefined, tx)) as RecordValues;
       await recordWritten(
@@ -140,11 +180,12 @@ export class RecordWriter {
     };
     const hooks = this.hooks;
     const write = async (): Promise<RecordValues> => {
+      await checkAccount();
       if (!hooks?.hasModel("create", collection)) {
         await validate();
-        return this.inTx(db, persist);
+        return this.inTx(db, collection, persist);
       }
-      return this.inTx(db, async (tx) => {
+      return this.inTx(db, collection, async (tx) => {
         let stored: RecordValues | undefined;
         const done = await hooks.runModel("create", collection, input, ctx, tx, validate, async () => {
           stored = await persist(tx);
@@ -171,8 +212,10 @@ export class RecordWriter {
     const isSuperuser = ctx.superuser;
     const uploads: UploadedFile[] = [];
     let subject: Record<string, unknown> | undefined;
+    let original: Record<string, unknown> | undefined;
     const write = () =>
-      this.inTx(db, async (tx) => {
+      this.inTx(db, collection, async (tx) => {
+        if (opts.ifMatch !== undefined) await lockForIfMatch(tx, this.store, collection, id);
         const current = await this.query.findOne(collection, id, undefined, tx);
         if (!current) throw notFound();
         if (access.kind === "filter") {
@@ -180,19 +223,34 @@ export class RecordWriter {
           if (!(await this.query.findOne(collection, id, this.query.where([access.rule], scope), tx)))
             throw notFound();
         }
+        if (opts.ifMatch !== undefined) checkIfMatch(opts.ifMatch, current);
         const input = applyInput(collection, body, current, {
           isSuperuser,
           isNew: false,
           ...(opts.formKeys ? { formKeys: opts.formKeys } : {}),
         });
         subject = input.values;
+        original = current;
         uploads.push(...input.uploads);
         if (collection.type === "auth" && typeof input.values.email === "string") {
           // Validate and store the one canonical form, so look-alikes can't make a second account.
           input.values.email = canonicalEmail(input.values.email);
         }
-        for (const f of collection.fields)
-          if (f.type === "autodate" && f.onUpdate) input.values[f.name] = nowDate();
+        if (collection.type === "auth") {
+          const manage = manageAccessFor(collection, ctx);
+          const issues = await checkAuthFields(
+            body,
+            input,
+            current,
+            async () =>
+              manage?.kind === "filter"
+                ? this.matches(tx, collection, id, manage.rule, ctx, body, current)
+                : manage !== undefined,
+            this.passwordCheck(collection, id, ctx),
+          );
+          throwIfIssues("Failed to update record.", issues);
+        }
+        const serverSet = applyWriteValues(collection.fields, input.values, { isNew: false, now: nowDate() });
         const validate = async () => {
           const issues: IssueMap = {
             ...input.issues,
@@ -203,17 +261,17 @@ export class RecordWriter {
               getCollection: this.lookup,
             }),
           };
-          if (collection.type === "auth")
-            Object.assign(issues, await prepareAuthFields(collection, body, input, current, ctx));
           throwIfIssues("Failed to update record.", issues);
           throwIfIssues(
             "Failed to update record.",
             await checkRelations(tx, this.query, this.registry, collection, input.values, input.changed),
           );
+          await storeValues(collection.fields, input.values, input.changed, STORE_CONTEXT);
+          if (collection.type === "auth") await prepareAuthFields(collection, input, current);
         };
         const persist = async (): Promise<RecordValues> => {
           const columns = collection.fields
-            .filter((f) => input.changed.has(f.name) || (f.type === "autodate" && f.onUpdate))
+            .filter((f) => input.changed.has(f.name) || serverSet.includes(f.name))
             .map((f) => f.name);
           if (columns.length > 0) {
             const row = recordToRow(collection, input.values, this.store.dialect, columns);
@@ -242,29 +300,52 @@ export class RecordWriter {
           return persist();
         }
         let stored: RecordValues | undefined;
-        const done = await hooks.runModel("update", collection, input, ctx, tx, validate, async () => {
-          stored = await persist();
-        });
+        const done = await hooks.runModel(
+          "update",
+          collection,
+          input,
+          ctx,
+          tx,
+          validate,
+          async () => {
+            stored = await persist();
+          },
+          current,
+        );
         if (!done || !stored) throw badRequest("Failed to update record.");
         return stored;
       });
-    return this.hooked("update", collection, ctx, db, () => subject, write).catch((err) =>
-      discardAndThrow(uploads, err),
-    );
+    return this.hooked(
+      "update",
+      collection,
+      ctx,
+      db,
+      () => subject,
+      write,
+      () => original,
+    ).catch((err) => discardAndThrow(uploads, err));
   }
 
-  async delete(collection: Collection, id: string, ctx: RequestContext, db?: Db): Promise<void> {
+  async delete(
+    collection: Collection,
+    id: string,
+    ctx: RequestContext,
+    db?: Db,
+    opts: { ifMatch?: string } = {},
+  ): Promise<void> {
     readOnly(collection);
     const access = accessFor(collection, "delete", ctx);
     let subject: Record<string, unknown> | undefined;
     const write = () =>
-      this.inTx(db, async (tx) => {
+      this.inTx(db, collection, async (tx) => {
+        if (opts.ifMatch !== undefined) await lockForIfMatch(tx, this.store, collection, id);
         const where =
           access.kind === "filter"
             ? this.query.where([access.rule], this.query.scope(collection, requestInfo(ctx)))
             : undefined;
         const current = await this.query.findOne(collection, id, where, tx);
         if (!current) throw notFound();
+        if (opts.ifMatch !== undefined) checkIfMatch(opts.ifMatch, current);
         subject = current;
         const remove = () =>
           deleteWithReferences(tx, this.store, this.registry, this.query, collection, current, (c, record) =>
@@ -276,11 +357,51 @@ export class RecordWriter {
           return current;
         }
         const draft = { values: { ...current }, changed: new Set<string>() };
-        const done = await hooks.runModel("delete", collection, draft, ctx, tx, async () => {}, remove);
+        const done = await hooks.runModel(
+          "delete",
+          collection,
+          draft,
+          ctx,
+          tx,
+          async () => {},
+          remove,
+          current,
+        );
         if (!done) throw badRequest("Failed to delete record.");
         return current;
       });
-    await this.hooked("delete", collection, ctx, db, () => subject, write);
+    await this.hooked(
+      "delete",
+      collection,
+      ctx,
+      db,
+      () => subject,
+      write,
+      () => subject,
+    );
+  }
+
+  /** Compares a password with record `id`'s hash as a sign-in would: failures count against the account. */
+  private passwordCheck(collection: Collection, id: string, ctx: RequestContext) {
+    const attempts = this.failedAttempts;
+    return (hash: string, plain: string): Promise<boolean> =>
+      attempts
+        ? attempts.check(`${collection.id}:${id}`, ctx.ip, () => verifyPassword(hash, plain))
+        : verifyPassword(hash, plain);
+  }
+
+  /** Whether record `id`, as `tx` sees it, matches `rule` for this request. */
+  private async matches(
+    tx: Db,
+    collection: Collection,
+    id: string,
+    rule: Expr,
+    ctx: RequestContext,
+    body: Record<string, unknown>,
+    current?: RecordValues,
+  ): Promise<boolean> {
+    const scope = this.query.scope(collection, requestInfo(ctx, body), current);
+    return (await this.query.findOne(collection, id, this.query.where([rule], scope), tx)) !== undefined;
   }
 
   private async insertRow(tx: Db, collection: Collection, record: RecordValues): Promise<void> {
@@ -308,6 +429,9 @@ async function discardAndThrow(uploads: UploadedFile[], err: unknown): Promise<n
   await discardUploads(uploads);
   throw err;
 }
+
+/** What field types need to store a value (a new password's hash). */
+const STORE_CONTEXT = { hashPassword };
 
 function throwIfIssues(message: string, issues: IssueMap): void {
   if (Object.keys(issues).length > 0) throw new ApiError(400, message, issues);

@@ -1,4 +1,5 @@
 import type { ApiKeyPrincipal } from "../auth/api-keys/principal.js";
+import { scopeAllows } from "../auth/api-keys/scopes.js";
 import type { Collection } from "../collections/model.js";
 import type { RequestInfo } from "../rules/index.js";
 
@@ -51,7 +52,13 @@ export function requestInfo(ctx: RequestContext, body: Record<string, unknown> =
     method: ctx.method,
     context: ctx.context,
     isSuperuser: ctx.superuser,
+    apiKey: ctx.apiKey ? keyView(ctx.apiKey) : undefined,
   };
+}
+
+/** What rules know of an API key: its id, and the collections its scopes let it list. */
+function keyView(key: ApiKeyPrincipal): NonNullable<RequestInfo["apiKey"]> {
+  return { id: key.id, mayList: (collection) => scopeAllows(key.scopes, collection, "list") };
 }
 
 /** A context for internal calls (CLI, bootstrap): acts as a superuser. */

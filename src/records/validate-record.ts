@@ -1,4 +1,4 @@
-import { fieldType } from "../collections/fields/index.js";
+import { fieldType, referenceOf } from "../collections/fields/index.js";
 import type { Collection } from "../collections/model.js";
 import type { CollectionRegistry } from "../collections/registry.js";
 import { type IssueMap, issue } from "../errors/api-error.js";
@@ -7,7 +7,8 @@ import type { RecordQuery } from "./record-query.js";
 
 /**
  * Validates every field of a record about to be written. On update, a field the body didn't
- * touch is still checked (a changed option may now reject it), except the stored password hash.
+ * touch is still checked (a changed option may now reject it); its type knows what to skip (a
+ * stored password hash, an autodate).
  */
 export function validateValues(
   collection: Collection,
@@ -21,8 +22,6 @@ export function validateValues(
 ): IssueMap {
   const issues: IssueMap = {};
   for (const field of collection.fields) {
-    if (field.type === "password" && !opts.changed.has(field.name) && !opts.isNew) continue;
-    if (field.type === "autodate") continue;
     if (containsNul(values[field.name])) {
       // PostgreSQL can store NUL neither in text nor in jsonb; refuse it on every store alike.
       issues[field.name] = issue("validation_invalid_characters", "NUL characters are not allowed.");
@@ -30,6 +29,7 @@ export function validateValues(
     }
     const problem = fieldType(field).validate(field, values[field.name], {
       isNew: opts.isNew,
+      changed: opts.changed.has(field.name),
       getCollection: opts.getCollection,
       ...(opts.previous ? { previous: opts.previous[field.name] } : {}),
     });
@@ -49,13 +49,14 @@ export async function checkRelations(
 ): Promise<IssueMap> {
   const issues: IssueMap = {};
   for (const field of collection.fields) {
-    if (field.type !== "relation" || !changed.has(field.name)) continue;
+    const reference = referenceOf(field);
+    if (!reference || !changed.has(field.name)) continue;
     const raw = values[field.name];
     const ids = (Array.isArray(raw) ? raw : raw ? [raw] : []).filter(
       (v): v is string => typeof v === "string",
     );
     if (ids.length === 0) continue;
-    const target = registry.get(field.collectionId);
+    const target = registry.get(reference.collectionId);
     if (!target) {
       issues[field.name] = issue(
         "validation_missing_rel_records",

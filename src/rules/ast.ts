@@ -94,7 +94,16 @@ export interface Logical {
   readonly right: Expr;
 }
 
-export type Expr = Comparison | Logical;
+/**
+ * `search('cakes')`: the record's searchable fields hold every word of the query (full-text search,
+ * see README.md "Search"). A condition of its own, not an operand.
+ */
+export interface SearchCall {
+  readonly kind: "search";
+  readonly query: string;
+}
+
+export type Expr = Comparison | Logical | SearchCall;
 
 /** Compile-time exhaustiveness check for switches over node kinds. */
 export function unreachable(value: never): never {

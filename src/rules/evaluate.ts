@@ -1,8 +1,9 @@
 /** The in-memory interpretation of a resolved filter; the SQL compiler must agree with it. */
 import { unreachable } from "./ast.js";
-import type { CompareType, Cond, Hop, PathTerm, Side, Start, Term } from "./ir.js";
+import type { CompareType, Cond, Hop, PathTerm, Side, Start, Term, Visible } from "./ir.js";
 import { readLeaf } from "./leaf-values.js";
 import type { DataSource } from "./scope.js";
+import { matchesWords } from "./search-words.js";
 import { strftime } from "./strftime.js";
 import {
   coerceLiteral,
@@ -38,7 +39,8 @@ function evalCond(cond: Cond, env: Env): boolean {
     case "exists": {
       const bind = (row: Row | null) =>
         evalCond(cond.body, { ...env, bindings: new Map(env.bindings).set(cond.binding.id, row) });
-      const rows = [...env.data.all(cond.binding.collection)];
+      const visible = cond.binding.visible;
+      const rows = [...env.data.all(cond.binding.collection)].filter((r) => isVisible(visible, r, env.data));
       return rows.length === 0 ? bind(null) : rows.some(bind);
     }
     case "compare": {
@@ -47,6 +49,11 @@ function evalCond(cond: Cond, env: Env): boolean {
         quantify(cond.right, cond.type, env, (b) => compareScalars(cond.op, fix(a), fix(b), cond.type)),
       );
     }
+    case "search":
+      return matchesWords(
+        cond.def.fields.map((f) => env.record[f]),
+        cond.words,
+      );
     case "like":
       return quantify(cond.value, "text", env, (value) =>
         quantifyPatterns(cond.pattern, env, (pattern) => likeMatch(String(value), pattern) !== cond.negate),
@@ -107,7 +114,7 @@ function startRows(start: Start, env: Env): Row[] {
       return row ? [row] : [];
     }
     case "scan":
-      return [...env.data.all(start.collection)];
+      return [...env.data.all(start.collection)].filter((r) => isVisible(start.visible, r, env.data));
     case "literalRow":
       return [start.row];
     default:
@@ -119,10 +126,17 @@ function follow(hop: Hop, row: Row, data: DataSource): Row[] {
   if (hop.kind === "relation") {
     return idsOf(row[hop.field.name])
       .map((id) => data.getById(hop.target, id))
-      .filter((r): r is Row => r !== undefined);
+      .filter((r): r is Row => r !== undefined && isVisible(hop.visible, r, data));
   }
   const id = row.id;
-  return [...data.all(hop.source)].filter((r) => idsOf(r[hop.field.name]).includes(String(id)));
+  return [...data.all(hop.source)].filter(
+    (r) => idsOf(r[hop.field.name]).includes(String(id)) && isVisible(hop.visible, r, data),
+  );
+}
+
+/** Rows a client's filter may not see read as missing (visibility.ts); the condition is about `row`. */
+function isVisible(visible: Visible, row: Row, data: DataSource): boolean {
+  return visible === null || evaluateCond(visible, row, data);
 }
 
 function idsOf(value: unknown): string[] {

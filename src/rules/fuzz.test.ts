@@ -1,6 +1,8 @@
 /**
  * Differential property test: random datasets and random filters must select the same records on
- * SQLite, on PostgreSQL and in the in-memory evaluator (or fail the same way on all three).
+ * SQLite, on PostgreSQL and in the in-memory evaluator (or fail the same way on all three). The
+ * collections' list rules are random too, and each filter is compiled as a client's (steps into
+ * other collections see only listable rows) or as a collection rule (they see every row).
  */
 import fc from "fast-check";
 import { type RawBuilder, sql } from "kysely";
@@ -9,8 +11,8 @@ import { ApiError } from "../errors/api-error.js";
 import type { Expr } from "./ast.js";
 import { compileFilter, parseFilter, printExpr } from "./index.js";
 import type { RequestInfo } from "./scope.js";
-import { datasetArb, exprArb } from "./test-support/arbitraries.js";
-import { posts } from "./test-support/collections.js";
+import { datasetArb, exprArb, listRulesArb } from "./test-support/arbitraries.js";
+import { catalogue } from "./test-support/collections.js";
 import {
   type Dataset,
   loadDataset,
@@ -45,9 +47,17 @@ afterAll(async () => {
 function requests(data: Dataset): RequestInfo[] {
   return [
     request(),
-    request({ auth: authAs(data, "u1"), body: { title: "a", labels: ["a", "b"] }, query: { q: "a" } }),
-    request({ auth: authAs(data, "u2"), body: { labels: [] }, method: "post" }),
-    request({ isSuperuser: true, body: { title: "", labels: "b" }, query: { q: "" } }),
+    request({
+      auth: authAs(data, "u1"),
+      body: { title: "a", labels: ["a", "b"], author: "u2", tags: ["g1", "g2"] },
+      query: { q: "a" },
+    }),
+    request({ auth: authAs(data, "u2"), body: { labels: [], author: "u9", tags: "g1" }, method: "post" }),
+    request({ isSuperuser: true, body: { title: "", labels: "b", author: "u1" }, query: { q: "" } }),
+    request({
+      isSuperuser: true,
+      apiKey: { id: "key1", mayList: (c) => c.name === "users" || c.name === "comments" },
+    }),
   ];
 }
 
@@ -88,21 +98,27 @@ describe(`differential: ${TOTAL_RUNS} random filters`, () => {
     await fc.assert(
       fc.asyncProperty(
         datasetArb,
-        fc.array(fc.tuple(exprArb, fc.nat(3)), {
+        listRulesArb,
+        fc.array(fc.tuple(exprArb, fc.nat(4), fc.constantFrom("client", "client", "rule")), {
           minLength: FILTERS_PER_DATASET,
           maxLength: FILTERS_PER_DATASET,
         }),
-        async (data, cases) => {
+        async (data, listRules, cases) => {
           await Promise.all(dbs.map((db) => loadDataset(db, data)));
           const reqs = requests(data);
+          const cat = catalogue(listRules);
           const checks = await Promise.all(
-            cases.map(async ([expr, requestIndex]) => {
+            cases.map(async ([expr, requestIndex, source]) => {
               const filter = printExpr(expr as Expr);
-              const scope = scopeFor(posts, reqs[requestIndex] ?? request());
+              const scope = scopeFor(cat.get("posts"), reqs[requestIndex] ?? request(), {
+                getCollection: cat.getCollection,
+                source,
+              });
               return {
                 filter,
                 scope,
                 requestIndex,
+                source,
                 expected: await outcome(() => evaluateIds(filter, scope, data)),
               };
             }),
@@ -135,7 +151,7 @@ describe(`differential: ${TOTAL_RUNS} random filters`, () => {
                 : JSON.stringify(results[runnable.indexOf(c)]);
               if (actual !== c.expected) {
                 throw new Error(
-                  `${db.name} disagrees on ${c.filter} (request ${c.requestIndex}): ${actual} vs evaluator ${c.expected}`,
+                  `${db.name} disagrees on ${c.filter} (request ${c.requestIndex}, ${c.source}, list rules ${JSON.stringify(listRules)}): ${actual} vs evaluator ${c.expected}`,
                 );
               }
             });

@@ -4,33 +4,24 @@
  */
 import type { RawBuilder } from "kysely";
 import type { SqlFragments } from "../store/sql-fragments.js";
-import type { Expr, Operand } from "./ast.js";
-import { LruCache } from "./cache.js";
+import type { Expr } from "./ast.js";
 import { cachedCompile, cachedResolve } from "./compile-cache.js";
+import { dependenciesOf } from "./dependencies.js";
 import { evaluateCond } from "./evaluate.js";
 import type { Cond, Term } from "./ir.js";
-import { LIMITS } from "./limits.js";
-import { parse } from "./parser.js";
 import { resolveFilter } from "./resolve.js";
 import type { DataSource, RuleScope } from "./scope.js";
 import { toSql } from "./sql-bool.js";
 import { condToSql, newSqlContext } from "./to-sql.js";
 
 export type { CompareOp, Expr, Modifier, Operand } from "./ast.js";
+export { invalidSort } from "./errors.js";
+export { parseFilter } from "./parse-cache.js";
 export { printExpr } from "./print.js";
 export type { DataSource, RequestInfo, RuleScope } from "./scope.js";
+export { searchQueriesOf } from "./search-queries.js";
+export { SEARCH_LIMITS, searchWords, wordMatches } from "./search-words.js";
 export { compileSort } from "./sort.js";
-
-const parsed = new LruCache<string, Expr>(LIMITS.cacheEntries);
-
-/** Parses filter text into an immutable tree (cached by text); throws ApiError 400 when invalid. */
-export function parseFilter(source: string): Expr {
-  const cached = parsed.get(source);
-  if (cached) return cached;
-  const expr = parse(source);
-  parsed.set(source, expr);
-  return expr;
-}
 
 /** A boolean SQL expression over the table aliased `tableAlias`, every value bound as a parameter. */
 export function compileFilter(
@@ -39,9 +30,10 @@ export function compileFilter(
   frags: SqlFragments,
   tableAlias: string,
 ): RawBuilder<unknown> {
-  return cachedCompile(expr, scope, frags, tableAlias, () =>
-    toSql(condToSql(resolveFilter(expr, scope), newSqlContext(frags, tableAlias)), frags),
-  );
+  return cachedCompile(expr, scope, frags, tableAlias, () => {
+    const { value, reads } = resolveFilter(expr, scope);
+    return { value: toSql(condToSql(value, newSqlContext(frags, tableAlias)), frags), reads };
+  });
 }
 
 /** Evaluates a filter against an in-memory record, with the same semantics as the SQL. */
@@ -64,27 +56,7 @@ export function evaluate(
  */
 export function needsData(expr: Expr, scope?: RuleScope): boolean {
   if (scope) return condNeedsData(cachedResolve(expr, scope, () => resolveFilter(expr, scope)));
-  return exprNeedsData(expr);
-}
-
-function exprNeedsData(expr: Expr): boolean {
-  if (expr.kind !== "compare") return exprNeedsData(expr.left) || exprNeedsData(expr.right);
-  return operandNeedsData(expr.left) || operandNeedsData(expr.right);
-}
-
-function operandNeedsData(operand: Operand): boolean {
-  switch (operand.kind) {
-    case "collection":
-      return true;
-    case "field":
-      return operand.path.length > 1 || operand.path.some((p) => p.includes("_via_"));
-    case "request":
-      return operand.area === "auth" && operand.path.length > 1;
-    case "call":
-      return operand.args.some(operandNeedsData);
-    default:
-      return false;
-  }
+  return dependenciesOf(expr).mayHop;
 }
 
 function condNeedsData(cond: Cond): boolean {
@@ -96,6 +68,8 @@ function condNeedsData(cond: Cond): boolean {
     case "and":
     case "or":
       return condNeedsData(cond.left) || condNeedsData(cond.right);
+    case "search":
+      return false;
     case "compare":
       return termNeedsData(cond.left.term) || termNeedsData(cond.right.term);
     case "like":

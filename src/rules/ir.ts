@@ -3,7 +3,8 @@
  * comparison typed. The SQL compiler and the in-memory evaluator both interpret this form, which
  * is what keeps them in agreement.
  */
-import type { Collection, Field, RelationField } from "../collections/model.js";
+import type { Collection, Field } from "../collections/model.js";
+import type { SearchDefinition, SearchWord } from "../collections/search-types.js";
 import type { DateModifier, StrftimePiece } from "../store/sql-fragments.js";
 import type { CompareOp } from "./ast.js";
 
@@ -13,20 +14,41 @@ export type ValueType = "text" | "number" | "bool" | "json";
 export type CompareType = "text" | "number" | "bool" | "empty";
 export type Quantifier = "all" | "any";
 
+/**
+ * The rows of a collection a client's filter may see when it steps into it (visibility.ts): null
+ * for every row, else a condition over one row (paths in it start at that row).
+ */
+export type Visible = Cond | null;
+
+/** A shared `@collection.x` row: chosen by an `exists` node, read by `binding` starts. */
+export interface Binding {
+  id: number;
+  collection: Collection;
+  visible: Visible;
+}
+
 /** Where a path starts. */
 export type Start =
   | { kind: "record"; collection: Collection }
   /** A row of `@collection.x` shared by every `?`-comparison of the filter (see `exists`). */
   | { kind: "binding"; id: number; collection: Collection }
-  /** Every row of `@collection.x` (plain operators: all rows must match). */
-  | { kind: "scan"; collection: Collection }
+  /** Every (visible) row of `@collection.x` (plain operators: all rows must match). */
+  | { kind: "scan"; collection: Collection; visible: Visible }
   /** A record known at compile time (the authenticated record) that the path leaves through a relation. */
   | { kind: "literalRow"; collection: Collection; row: Record<string, unknown> };
 
+/**
+ * A step to other rows through a field that refers to records (its type's `reference`); rows
+ * that are not `visible` read as missing.
+ */
 export type Hop =
-  | { kind: "relation"; field: RelationField; target: Collection; multi: boolean }
-  /** `<source>_via_<field>`: rows of `source` whose relation `field` holds the current id. */
-  | { kind: "back"; source: Collection; field: RelationField; multi: boolean };
+  /** `multi`: the field holds a list of ids. */
+  | { kind: "relation"; field: Field; target: Collection; multi: boolean; visible: Visible }
+  /**
+   * `<source>_via_<field>`: rows of `source` whose relation `field` holds the current id (`multi`
+   * is always true: many rows may; `listField`: the field holds a list of ids).
+   */
+  | { kind: "back"; source: Collection; field: Field; multi: true; listField: boolean; visible: Visible };
 
 export type Leaf =
   | { kind: "column"; field: Field; type: "text" | "number" | "bool" }
@@ -81,5 +103,7 @@ export type Cond =
   | { kind: "compare"; op: BaseOp; type: CompareType; lower: boolean; left: Side; right: Side }
   /** `~` / `!~`: `value` contains `pattern` (a literal pattern keeps its own `%` wildcards). */
   | { kind: "like"; negate: boolean; value: Side; pattern: Side }
-  /** Some row of `binding`'s collection (or, when it has none, an empty row) makes `body` true. */
-  | { kind: "exists"; binding: { id: number; collection: Collection }; body: Cond };
+  /** `search()`: the row of `collection` has every word in its search index. */
+  | { kind: "search"; collection: Collection; def: SearchDefinition; words: readonly SearchWord[] }
+  /** Some visible row of `binding`'s collection (or, when none is, an empty row) makes `body` true. */
+  | { kind: "exists"; binding: Binding; body: Cond };

@@ -11,5 +11,10 @@ export const LIMITS = {
   /** Distinct shared `@collection` rows; each one doubles the compiled SQL (the "no rows" case). */
   maxSharedCollections: 4,
   maxSortTerms: 8,
+  /**
+   * Comparisons of the list rules one client filter or sort pulls in: each step into a collection
+   * whose rows it may only partly see repeats that collection's rule in the SQL (visibility.ts).
+   */
+  maxVisibilityComparisons: 300,
   cacheEntries: 1000,
 } as const;

@@ -1,4 +1,4 @@
-import type { CompareOp, Comparison, Expr, FunctionName, Operand } from "./ast.js";
+import type { CompareOp, Comparison, Expr, FunctionName, Operand, SearchCall } from "./ast.js";
 import { invalidFilter } from "./errors.js";
 import { type Token, tokenize } from "./lexer.js";
 import { LIMITS } from "./limits.js";
@@ -56,7 +56,14 @@ class Parser {
   }
 
   private parsePrimary(depth: number): Expr {
-    if (this.peek()?.kind !== "lparen") return this.parseComparison();
+    const head = this.peek();
+    if (
+      head?.kind === "identifier" &&
+      head.text === "search" &&
+      this.tokens[this.index + 1]?.kind === "lparen"
+    )
+      return this.parseSearch();
+    if (head?.kind !== "lparen") return this.parseComparison();
     const open = this.next("(");
     if (depth + 1 > LIMITS.maxNestingDepth) {
       throw invalidFilter(
@@ -68,6 +75,22 @@ class Parser {
     if (close.kind !== "rparen")
       throw invalidFilter(`expected ')' at position ${close.pos}, got ${describe(close)}`);
     return inner;
+  }
+
+  /** `search('words')`: one quoted string, the query (its words are read by search-words.ts). */
+  private parseSearch(): SearchCall {
+    const name = this.next("search");
+    this.next("(");
+    const query = this.next("a quoted search query");
+    if (query.kind !== "string")
+      throw invalidFilter(`search() takes one quoted string at position ${name.pos}, got ${describe(query)}`);
+    const close = this.next("')'");
+    if (close.kind !== "rparen")
+      throw invalidFilter(`search() takes one quoted string at position ${name.pos}`);
+    if (++this.comparisons > LIMITS.maxComparisons) {
+      throw invalidFilter(`too many expressions (max ${LIMITS.maxComparisons})`);
+    }
+    return Object.freeze({ kind: "search", query: query.text });
   }
 
   private parseComparison(): Comparison {

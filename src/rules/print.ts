@@ -8,6 +8,8 @@ export function printExpr(expr: Expr): string {
       return `(${printExpr(expr.left)} ${expr.kind === "and" ? "&&" : "||"} ${printExpr(expr.right)})`;
     case "compare":
       return `${printOperand(expr.left)} ${expr.any ? "?" : ""}${expr.op} ${printOperand(expr.right)}`;
+    case "search":
+      return `search(${JSON.stringify(expr.query)})`;
     default:
       return unreachable(expr);
   }

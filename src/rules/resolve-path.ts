@@ -1,10 +1,5 @@
-import {
-  type Collection,
-  type Field,
-  findField,
-  isMultiValued,
-  type RelationField,
-} from "../collections/model.js";
+import { fieldType, type Reference, referenceOf } from "../collections/fields/index.js";
+import { type Collection, type Field, findField } from "../collections/model.js";
 import type { Modifier } from "./ast.js";
 import { invalidFilter } from "./errors.js";
 import type { Hop, Leaf, PathTerm, Start, Term, ValueType } from "./ir.js";
@@ -25,19 +20,8 @@ const ID_FIELD: Field = {
   pattern: "",
   autogeneratePattern: "",
   primaryKey: true,
+  searchable: false,
 };
-const TEXT_TYPES = new Set([
-  "text",
-  "email",
-  "url",
-  "editor",
-  "date",
-  "autodate",
-  "password",
-  "select",
-  "relation",
-  "file",
-]);
 
 /** Resolves `segments` (relations, back-relations, then a field and maybe a json key path) from `start`. */
 export function resolvePath(
@@ -54,8 +38,9 @@ export function resolvePath(
     const field = lookupField(collection, name);
     if (field) {
       checkVisible(ctx, field);
-      if (field.type === "relation" && !isLast) {
-        const hop = relationHop(ctx, field);
+      const reference = isLast ? undefined : referenceOf(field);
+      if (reference) {
+        const hop = relationHop(ctx, field, reference);
         hops.push(hop);
         checkHops(hops, segments);
         collection = hop.target;
@@ -90,14 +75,14 @@ function checkHops(hops: readonly Hop[], segments: readonly string[]): void {
   }
 }
 
-function targetOf(ctx: ResolveContext, field: RelationField): Collection {
-  const target = ctx.scope.getCollection(field.collectionId);
+function relationHop(
+  ctx: ResolveContext,
+  field: Field,
+  reference: Reference,
+): Extract<Hop, { kind: "relation" }> {
+  const target = ctx.scope.getCollection(reference.collectionId);
   if (!target) throw invalidFilter(`the relation "${field.name}" points to a missing collection`);
-  return target;
-}
-
-function relationHop(ctx: ResolveContext, field: RelationField): Extract<Hop, { kind: "relation" }> {
-  return { kind: "relation", field, target: targetOf(ctx, field), multi: isMultiValued(field) };
+  return { kind: "relation", field, target, multi: reference.multi, visible: ctx.visible(target) };
 }
 
 /** `comments_via_post`: the collection `comments` and its relation field `post` pointing back here. */
@@ -110,9 +95,11 @@ function backRelation(
   while (at > 0) {
     const source = ctx.scope.getCollection(name.slice(0, at));
     const field = source ? findField(source, name.slice(at + 5)) : undefined;
-    if (source && field?.type === "relation" && field.collectionId === current.id) {
+    const reference = field && referenceOf(field);
+    if (source && field && reference?.collectionId === current.id) {
       checkVisible(ctx, field);
-      return { kind: "back", source, field, multi: true };
+      const visible = ctx.visible(source);
+      return { kind: "back", source, field, multi: true, listField: reference.multi, visible };
     }
     at = name.indexOf("_via_", at + 1);
   }
@@ -131,12 +118,13 @@ function leafFor(
   if (modifier === "isset" || modifier === "changed") {
     throw invalidFilter(`the :${modifier} modifier can only be used with @request.body fields`);
   }
-  if (field.type === "json") {
+  const spec = fieldType(field).filter(field);
+  if (spec.kind === "json") {
     if (modifier === "length")
       throw invalidFilter(`:length can't be used with the json field "${field.name}"`);
     return { kind: "json", field, path: rest.map((key) => (/^\d+$/.test(key) ? Number(key) : key)) };
   }
-  if (field.type === "geoPoint") {
+  if (spec.kind === "point") {
     const coord = rest[0];
     if (rest.length !== 1 || (coord !== "lon" && coord !== "lat") || modifier === "length") {
       throw invalidFilter(
@@ -151,17 +139,18 @@ function leafFor(
     );
   }
   if (modifier === "length") {
-    if (!isMultiValued(field))
+    if (spec.kind !== "list")
       throw invalidFilter(`:length needs a multi-valued field, "${field.name}" is not`);
     return { kind: "length", field };
   }
-  if (isMultiValued(field)) return { kind: "items", field };
-  if (field.type === "number" || field.type === "bool") return { kind: "column", field, type: field.type };
+  if (spec.kind === "list") return { kind: "items", field };
+  if (spec.kind !== "scalar") throw invalidFilter(`the field "${field.name}" can't be used in filters`);
+  if (spec.compare !== "text") return { kind: "column", field, type: spec.compare };
   const ownAuthRecord = start.kind === "literalRow" && hops.length === 0;
   if (collection.type === "auth" && field.name === "email" && !ctx.allowHidden && !ownAuthRecord) {
+    ctx.reads.identity = true;
     return { kind: "email", field, viewerId: ctx.scope.request.auth?.id ?? "" };
   }
-  if (!TEXT_TYPES.has(field.type)) throw invalidFilter(`the field "${field.name}" can't be used in filters`);
   return { kind: "column", field, type: "text" };
 }
 

@@ -1,4 +1,5 @@
-import { type Field, isMultiValued } from "../collections/model.js";
+import { fieldType, referenceOf } from "../collections/fields/index.js";
+import type { Field } from "../collections/model.js";
 import type { RequestRef } from "./ast.js";
 import { invalidFilter } from "./errors.js";
 import type { Term } from "./ir.js";
@@ -9,7 +10,10 @@ import { coerceLiteral } from "./values.js";
 
 const AUTH_META = new Set(["id", "collectionId", "collectionName"]);
 
-/** Resolves `@request.*`: known at compile time except relation traversal from the auth record. */
+/**
+ * Resolves `@request.*`: known at compile time except relation traversal from the auth record or
+ * from a relation value in the body.
+ */
 export function resolveRequest(ctx: ResolveContext, ref: RequestRef): Term {
   const request = ctx.scope.request;
   const issetArea = ref.area === "body" || ref.area === "query" || ref.area === "headers";
@@ -62,7 +66,19 @@ function resolveBody(ctx: ResolveContext, ref: RequestRef): Term {
     const next = bodyValue(field, body[key]);
     return literal(sent && (current === undefined || !sameValue(next, bodyValue(field, current[key]))));
   }
-  if (field && rest.length > 0 && field.type !== "json" && field.type !== "geoPoint") {
+  if (field && rest.length > 0 && referenceOf(field)) {
+    // `@request.body.post.author`: the record(s) the body's relation value names, as in PocketBase
+    // (e.g. a comment's createRule `@request.body.post.author = @request.auth.id`).
+    const row = { [field.name]: bodyValue(field, sent ? body[key] : null) };
+    return resolvePath(
+      ctx,
+      { kind: "literalRow", collection: ctx.scope.collection, row },
+      ref.path,
+      ref.modifier,
+    );
+  }
+  const kind = field && fieldType(field).filter(field).kind;
+  if (field && rest.length > 0 && kind !== "json" && kind !== "point") {
     throw invalidFilter(
       `"${key}" is not a json field, so "${rest[0]}" can't be read from @request.body.${key}`,
     );
@@ -73,20 +89,20 @@ function resolveBody(ctx: ResolveContext, ref: RequestRef): Term {
 
 /** A body value as the field will store it, so comparisons see what would be saved. */
 function bodyValue(field: Field, raw: unknown): unknown {
-  if (isMultiValued(field)) {
-    const items = Array.isArray(raw) ? raw : raw === null || raw === undefined || raw === "" ? [] : [raw];
-    return items.map((item) => coerceLiteral(item, "text"));
-  }
-  switch (field.type) {
-    case "number":
-      return coerceLiteral(raw, "number");
-    case "bool":
-      return coerceLiteral(raw, "bool");
+  const spec = fieldType(field).filter(field);
+  switch (spec.kind) {
+    case "list": {
+      const items = Array.isArray(raw) ? raw : raw === null || raw === undefined || raw === "" ? [] : [raw];
+      return items.map((item) => coerceLiteral(item, "text"));
+    }
     case "json":
-    case "geoPoint":
+    case "point":
       return raw ?? null;
-    default:
+    case "scalar":
+      if (spec.compare !== "text") return coerceLiteral(raw, spec.compare);
       return Array.isArray(raw) ? coerceLiteral(raw[raw.length - 1], "text") : coerceLiteral(raw, "text");
+    case "none":
+      return raw ?? null;
   }
 }
 

@@ -1,4 +1,5 @@
 import { type Comparison, type Expr, type Operand, unreachable } from "./ast.js";
+import { cachedResolve, type Made } from "./compile-cache.js";
 import { invalidFilter } from "./errors.js";
 import type { Cond, Side, Term } from "./ir.js";
 import { LIMITS } from "./limits.js";
@@ -9,15 +10,33 @@ import { resolvePath } from "./resolve-path.js";
 import { resolveRequest } from "./resolve-request.js";
 import { compareType, requireText } from "./resolve-types.js";
 import type { RuleScope } from "./scope.js";
+import { resolveSearch } from "./search-words.js";
 import { parseDateModifier, parseStrftimeFormat } from "./strftime.js";
+import { guardMode, visibleRows } from "./visibility.js";
 
-/** Resolves a parsed filter against a collection and request; throws ApiError 400 on bad names or types. */
-export function resolveFilter(expr: Expr, scope: RuleScope): Cond {
-  const ctx = newResolveContext(scope);
+/**
+ * Resolves a parsed filter against a collection and request; throws ApiError 400 on bad names or
+ * types. Also tells what of the requester the result depends on (for the compile cache).
+ */
+export function resolveFilter(expr: Expr, scope: RuleScope): Made<Cond> {
+  const ctx = resolveContext(scope);
   let cond = resolveExpr(ctx, expr);
   // Shared @collection rows are chosen once for the whole filter, innermost last.
   for (const binding of [...ctx.bindings.values()].reverse()) cond = { kind: "exists", binding, body: cond };
-  return cond;
+  return { value: cond, reads: ctx.reads };
+}
+
+/** A context whose steps into other collections see what visibility.ts allows this scope. */
+export function resolveContext(scope: RuleScope): ResolveContext {
+  const mode = guardMode(scope);
+  return newResolveContext(scope, (collection, reads) =>
+    visibleRows(collection, scope, mode, reads, resolveRule),
+  );
+}
+
+/** A target's list rule, resolved once per collection version and requester (as client filters are). */
+function resolveRule(expr: Expr, scope: RuleScope): Cond {
+  return cachedResolve(expr, scope, () => resolveFilter(expr, scope));
 }
 
 function resolveExpr(ctx: ResolveContext, expr: Expr): Cond {
@@ -27,6 +46,8 @@ function resolveExpr(ctx: ResolveContext, expr: Expr): Cond {
       return { kind: expr.kind, left: resolveExpr(ctx, expr.left), right: resolveExpr(ctx, expr.right) };
     case "compare":
       return resolveComparison(ctx, expr);
+    case "search":
+      return resolveSearch(ctx.scope.collection, expr.query);
     default:
       return unreachable(expr);
   }
@@ -91,13 +112,13 @@ function resolveOperand(ctx: ResolveContext, operand: Operand, anyOp: boolean): 
             `too many different @collection references (max ${LIMITS.maxSharedCollections})`,
           );
         }
-        binding = { id: ctx.bindings.size + 1, collection };
+        binding = { id: ctx.bindings.size + 1, collection, visible: ctx.visible(collection) };
         ctx.bindings.set(key, binding);
       }
       const start =
         shared && binding
           ? { kind: "binding" as const, id: binding.id, collection }
-          : { kind: "scan" as const, collection };
+          : { kind: "scan" as const, collection, visible: ctx.visible(collection) };
       return withFlags(resolvePath(ctx, start, operand.path, operand.modifier), operand.modifier);
     }
     case "call":

@@ -11,6 +11,11 @@ export interface RequestInfo {
   /** `default`, `oauth2`, `otp`, `password`, `realtime` or `protectedFile`. */
   context: string;
   isSuperuser: boolean;
+  /**
+   * Set when an API key signs the request (`isSuperuser` is then true): its id, and whether its
+   * scopes let it list a collection. A client filter sees through relations only into those.
+   */
+  apiKey?: { id: string; mayList(collection: Collection): boolean } | undefined;
 }
 
 export interface RuleScope {
@@ -22,10 +27,12 @@ export interface RuleScope {
   /** The stored record on update, for `@request.body.x:changed`. */
   current?: Record<string, unknown>;
   /**
-   * Collection rules (written by superusers) may use hidden fields; client filters may not unless
-   * the client is a superuser. Defaults to `request.isSuperuser`.
+   * Who wrote the text. "client" (the default): a filter or sort a client sent; it may read hidden
+   * fields only as a superuser, and each step through a relation, back-relation or `@collection`
+   * sees only the target's rows the requester may list (visibility.ts). "rule": a collection rule,
+   * written by the app's developer; hidden fields are readable and every row is seen.
    */
-  allowHiddenFields?: boolean;
+  source?: "client" | "rule" | undefined;
 }
 
 /** Read access to other records for the in-memory evaluator (relations, back-relations, @collection). */

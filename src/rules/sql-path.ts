@@ -3,7 +3,7 @@ import { sql } from "kysely";
 import type { Collection, Field } from "../collections/model.js";
 import type { Sql, SqlFragments } from "../store/sql-fragments.js";
 import { invalidFilter } from "./errors.js";
-import type { CompareType, Hop, Leaf, PathTerm } from "./ir.js";
+import type { CompareType, Hop, Leaf, PathTerm, Visible } from "./ir.js";
 import { allOf, type BoolSql, toSql } from "./sql-bool.js";
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -15,6 +15,11 @@ export interface SqlContext {
   /** Alias of each shared @collection row in scope; null while compiling the "no rows" case. */
   readonly bindings: ReadonlyMap<number, string | null>;
   nextAlias(prefix: string): string;
+  /**
+   * Whether the row aliased `alias` is one the filter may see (visibility.ts): the visibility
+   * condition compiled over that row, inside the subquery that steps into it (no extra query).
+   */
+  visibleAt(visible: Visible, alias: string): BoolSql;
 }
 
 export function identifier(name: string): string {
@@ -53,6 +58,7 @@ export function pathQuery(term: PathTerm, cx: SqlContext): PathQuery {
   if (start.kind === "scan") {
     row = cx.nextAlias("s");
     from.push(table(start.collection, row));
+    where.push(cx.visibleAt(start.visible, row));
   } else if (start.kind === "literalRow") {
     row = start.row;
   } else {
@@ -61,7 +67,7 @@ export function pathQuery(term: PathTerm, cx: SqlContext): PathQuery {
   for (const hop of term.hops) {
     const next = cx.nextAlias("h");
     from.push(table(hop.kind === "relation" ? hop.target : hop.source, next));
-    where.push(hopCondition(hop, row, next, cx.frags));
+    where.push(hopCondition(hop, row, next, cx.frags), cx.visibleAt(hop.visible, next));
     row = next;
   }
   if (typeof row !== "string") throw new Error("a path from a literal row needs at least one hop");
@@ -99,11 +105,7 @@ function hopCondition(
   }
   const rowId = typeof row === "string" ? column(row, "id") : frags.textParam(String(row.id ?? ""));
   const reference = column(next, hop.field);
-  return isMultiRelation(hop) ? frags.jsonArrayContains(reference, rowId) : sql`${reference} = ${rowId}`;
-}
-
-function isMultiRelation(hop: Extract<Hop, { kind: "back" }>): boolean {
-  return hop.field.maxSelect > 1;
+  return hop.listField ? frags.jsonArrayContains(reference, rowId) : sql`${reference} = ${rowId}`;
 }
 
 function leafValue(

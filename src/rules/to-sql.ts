@@ -3,7 +3,7 @@ import { sql } from "kysely";
 import type { Sql, SqlFragments } from "../store/sql-fragments.js";
 import { unreachable } from "./ast.js";
 import { haversineKm } from "./evaluate.js";
-import type { BaseOp, CompareType, Cond, Side, Term } from "./ir.js";
+import type { BaseOp, CompareType, Cond, Side, Term, Visible } from "./ir.js";
 import { allOf, and, anyOf, type BoolSql, not, or } from "./sql-bool.js";
 import { existsIn, identifier, pathQuery, type SqlContext, scalarPath } from "./sql-path.js";
 import { strftime } from "./strftime.js";
@@ -25,7 +25,18 @@ const SQL_OPS: Record<BaseOp, string> = { "=": "=", "!=": "<>", ">": ">", ">=": 
 
 export function newSqlContext(frags: SqlFragments, alias: string): SqlContext {
   let counter = 0;
-  return { frags, alias, bindings: new Map(), nextAlias: (prefix) => `_${prefix}${++counter}` };
+  const nextAlias = (prefix: string) => `_${prefix}${++counter}`;
+  const cx: SqlContext = {
+    frags,
+    alias,
+    bindings: new Map(),
+    nextAlias,
+    // A visibility condition is a filter of its own over the stepped-into row: its paths start
+    // there and its @collection rows are its own; aliases stay unique across the whole statement.
+    visibleAt: (visible: Visible, row: string) =>
+      visible === null ? true : condToSql(visible, { ...cx, alias: row, bindings: new Map() }),
+  };
+  return cx;
 }
 
 export function condToSql(cond: Cond, cx: SqlContext): BoolSql {
@@ -41,12 +52,12 @@ export function condToSql(cond: Cond, cx: SqlContext): BoolSql {
       const within = (bound: string | null) =>
         condToSql(cond.body, { ...cx, bindings: new Map(cx.bindings).set(cond.binding.id, bound) });
       const target = sql.id(identifier(cond.binding.collection.name));
-      const someRow = within(alias);
+      const someRow = and(cx.visibleAt(cond.binding.visible, alias), within(alias));
       const withRow: BoolSql =
         someRow === false
           ? false
           : sql`EXISTS (SELECT 1 FROM ${target} AS ${sql.id(alias)} WHERE ${toSqlValue(someRow, cx)})`;
-      return or(withRow, and(sql`NOT EXISTS (SELECT 1 FROM ${target})`, within(null)));
+      return or(withRow, and(noVisibleRow(cond.binding.visible, target, cx), within(null)));
     }
     case "compare": {
       const fix = (v: Value): Value =>
@@ -59,6 +70,8 @@ export function condToSql(cond: Cond, cx: SqlContext): BoolSql {
         quantify(cond.right, cond.type, cx, (b) => predicate(cond.op, cond.type, fix(a), fix(b), cx.frags)),
       );
     }
+    case "search":
+      return cx.frags.searchMatch(cx.alias, cond.def, cond.words);
     case "like":
       return quantify(cond.value, "text", cx, (value) =>
         quantify(cond.pattern, "text", cx, (text) => {
@@ -73,6 +86,15 @@ export function condToSql(cond: Cond, cx: SqlContext): BoolSql {
     default:
       return unreachable(cond);
   }
+}
+
+/** `@collection.x` has no row the filter may see: then it reads as one empty row. */
+function noVisibleRow(visible: Visible, target: Sql, cx: SqlContext): BoolSql {
+  if (visible === null) return sql`NOT EXISTS (SELECT 1 FROM ${target})`;
+  const alias = cx.nextAlias("b");
+  const some = cx.visibleAt(visible, alias);
+  if (some === false) return true;
+  return sql`NOT EXISTS (SELECT 1 FROM ${target} AS ${sql.id(alias)} WHERE ${toSqlValue(some, cx)})`;
 }
 
 function toSqlValue(value: BoolSql, cx: SqlContext): Sql {

@@ -1,4 +1,5 @@
 import type { RawBuilder } from "kysely";
+import type { SearchDefinition, SearchWord } from "../collections/search-types.js";
 
 export type DialectName = "sqlite" | "postgres";
 
@@ -57,8 +58,19 @@ export interface SqlFragments {
   jsonSortKey(doc: Sql, path: JsonPath): Sql;
 
   random(): Sql;
+  /**
+   * Insertion order, for the `@rowid` sort key, as ORDER BY expressions over `tableAlias`. SQLite:
+   * the table's rowid. PostgreSQL tables have no such column, so the record's `created` (when the
+   * table has a `created` column set on insert) then its `id`.
+   */
+  insertionOrder(tableAlias: string, hasCreated: boolean): Sql[];
   /** SQLite's strftime over `YYYY-MM-DD[( |T)HH:MM[:SS[.fff]]][Z]` text; '' when `value` is not such a date. */
   strftime(pieces: readonly StrftimePiece[], value: Sql, modifiers: readonly DateModifier[]): Sql;
   /** Haversine distance in km between two lon/lat points (earth radius 6371 km). */
   geoDistance(lonA: Sql, latA: Sql, lonB: Sql, latB: Sql): Sql;
+
+  /** true when the row aliased `tableAlias` has every word in its search index (`schema/search-index.ts`). */
+  searchMatch(tableAlias: string, def: SearchDefinition, words: readonly SearchWord[]): Sql;
+  /** How well the row matches the words: higher is better (only meaningful for matching rows). */
+  searchRank(tableAlias: string, def: SearchDefinition, words: readonly SearchWord[]): Sql;
 }

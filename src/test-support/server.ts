@@ -62,12 +62,18 @@ export interface ServerOptions {
   noSuperuser?: boolean;
   /** CORS origins, comma-separated (default "*"). */
   origins?: string;
+  /** Pages allowed to frame the admin UI (default 'none'). */
+  adminFrameAncestors?: string;
+  /** The public folder served at / (default: an empty one of the test's own). */
+  publicDir?: string;
   /** A hooks folder to load (default: none). */
   hooks?: string;
   hookTimeoutMs?: number;
   dev?: boolean;
   /** Files in this S3 server's bucket (under a prefix of the server's own) instead of the data folder. */
   s3?: S3TestServer;
+  /** Serve HTTPS on a free port with these PEM files (the plain port redirects when asked). */
+  https?: { certFile: string; keyFile: string; redirect?: boolean };
 }
 
 /**
@@ -88,12 +94,22 @@ export async function startServer(kind: StoreKind, extra: ServerOptions = {}): P
       ...(extra.redisKeyPrefix ? { redisKeyPrefix: extra.redisKeyPrefix } : {}),
       // No hooks unless a suite brings its own folder (never a stray ./backroom_hooks).
       hooks: extra.hooks ?? join(dir, "no-hooks"),
+      publicDir: extra.publicDir ?? join(dir, "no-public"),
       ...(extra.origins ? { origins: extra.origins } : {}),
+      ...(extra.adminFrameAncestors ? { adminFrameAncestors: extra.adminFrameAncestors } : {}),
       ...(extra.hookTimeoutMs ? { hookTimeoutMs: extra.hookTimeoutMs } : {}),
       ...(extra.dev ? { dev: true } : {}),
       // Dev mode writes migration files: into the test's folder, never the checkout.
       migrations: join(dir, "migrations"),
       ...(extra.s3 ? s3Config(extra.s3, schema).input : {}),
+      ...(extra.https
+        ? {
+            https: "127.0.0.1:0",
+            tlsCert: extra.https.certFile,
+            tlsKey: extra.https.keyFile,
+            httpsRedirect: extra.https.redirect ?? false,
+          }
+        : {}),
     },
     extra.s3 ? s3Config(extra.s3, schema).env : {},
   );
@@ -126,11 +142,19 @@ export async function startServer(kind: StoreKind, extra: ServerOptions = {}): P
       await app.close();
       rmSync(dir, { recursive: true, force: true });
       if (kind === "postgres") {
-        const client = new pg.Client({ connectionString: PG_URL });
-        await client.connect();
-        await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-        await client.end();
+        await dropSchema(schema);
       }
     },
   };
+}
+
+/** Drops a test's PostgreSQL schema and everything in it (the cleanup of every PostgreSQL test store). */
+export async function dropSchema(schema: string): Promise<void> {
+  const client = new pg.Client({ connectionString: PG_URL });
+  await client.connect();
+  try {
+    await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+  } finally {
+    await client.end();
+  }
 }

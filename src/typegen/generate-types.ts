@@ -1,5 +1,6 @@
-import type { Collection, Field } from "../collections/model.js";
-import { describeField, inputValueType, neverShown, recordValueType, serverFilled } from "./field-types.js";
+import { referenceOf } from "../collections/fields/index.js";
+import type { Collection } from "../collections/model.js";
+import { describeField, neverShown, optionalOnCreate, serverFilled, valueType } from "./field-types.js";
 import { propertyKey, typeBaseNames } from "./type-names.js";
 
 export interface TypegenOptions {
@@ -63,12 +64,13 @@ function recordInterface(
     }
     lines.push(
       `  /** ${describeField(f)} */`,
-      `  ${propertyKey(f.name)}${f.hidden ? "?" : ""}: ${recordValueType(f)};`,
+      `  ${propertyKey(f.name)}${f.hidden ? "?" : ""}: ${valueType(f, "read")};`,
     );
-    if (f.type === "relation") {
-      const target = collection(f.collectionId);
+    const reference = referenceOf(f);
+    if (reference) {
+      const target = collection(reference.collectionId);
       const targetType = target ? `${base(target)}Record` : "Record<string, unknown>";
-      expand.push(`    ${propertyKey(f.name)}?: ${f.maxSelect > 1 ? `${targetType}[]` : targetType};`);
+      expand.push(`    ${propertyKey(f.name)}?: ${reference.multi ? `${targetType}[]` : targetType};`);
     }
   }
   lines.push(
@@ -82,7 +84,7 @@ function createInterface(c: Collection, name: string): string {
   const lines = ["  id?: string;"];
   for (const f of c.fields) {
     if (f.name === "id" || serverFilled(c, f)) continue;
-    lines.push(`  ${propertyKey(f.name)}${optionalOnCreate(f) ? "?" : ""}: ${inputValueType(f)};`);
+    lines.push(`  ${propertyKey(f.name)}${optionalOnCreate(f) ? "?" : ""}: ${valueType(f, "create")};`);
     if (c.type === "auth" && f.name === "password") lines.push("  passwordConfirm: string;");
   }
   return `/** The body that creates a record of ${JSON.stringify(c.name)}. */\nexport interface ${name}Create {\n${lines.join("\n")}\n}`;
@@ -91,12 +93,6 @@ function createInterface(c: Collection, name: string): string {
 function updateType(c: Collection, name: string): string {
   const extra = c.type === "auth" ? " & { oldPassword?: string }" : "";
   return `/** The body that updates a record of ${JSON.stringify(c.name)}: any subset of the create body. */\nexport type ${name}Update = Partial<${name}Create>${extra};`;
-}
-
-/** Required fields must be sent, unless the server generates the value (text autogenerate). */
-function optionalOnCreate(f: Field): boolean {
-  if (!f.required) return true;
-  return f.type === "text" && f.autogeneratePattern !== "";
 }
 
 function sdkType(collections: Collection[], base: (c: Collection) => string): string {

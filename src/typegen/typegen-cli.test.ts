@@ -4,7 +4,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import { Validator } from "@seriousme/openapi-schema-validator";
+import { buildSchema, type GraphQLObjectType } from "graphql";
 import { afterAll, describe, expect, it } from "vitest";
+import { parse } from "yaml";
 
 const BIN = fileURLToPath(new URL("../../bin/backroom.js", import.meta.url));
 const execFileAsync = promisify(execFile);
@@ -45,7 +48,68 @@ describe("backroom typegen (CLI)", () => {
     expect(readFileSync(plain, "utf8")).not.toContain("pocketbase");
   });
 
-  it("--out is required: one line on stderr, exit 1", async () => {
+  it("--graphql writes the GraphQL schema (SDL) the server serves, alone or beside --out", async () => {
+    const sdl = join(dir, "schema", "backroom.graphql");
+    const r = await backroom(["typegen", "--dir", join(dir, "data"), "--graphql", sdl]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain(`to ${sdl}`);
+    const text = readFileSync(sdl, "utf8");
+    // A valid schema document, with the collections' types and root fields.
+    const schema = buildSchema(text);
+    expect(schema.getQueryType()?.getFields()).toHaveProperty("usersById");
+    expect(schema.getMutationType()?.getFields()).toHaveProperty("authWithPasswordUsers");
+    expect(schema.getSubscriptionType()?.getFields()).toHaveProperty("users");
+    expect(Object.keys((schema.getType("Users") as GraphQLObjectType).getFields())).toContain("email");
+
+    const both = await backroom([
+      "typegen",
+      "--dir",
+      join(dir, "data"),
+      "--out",
+      join(dir, "b.ts"),
+      "--graphql",
+      join(dir, "b.graphql"),
+    ]);
+    expect(both.code, both.stderr).toBe(0);
+    expect(readFileSync(join(dir, "b.graphql"), "utf8")).toBe(text);
+  });
+
+  it("--openapi writes the OpenAPI 3.1 document beside the types: apps' view, or the superuser's; YAML by extension", async () => {
+    const data = join(dir, "data");
+    const types = join(dir, "with-openapi.ts");
+    const json = join(dir, "api", "openapi.json");
+    const r = await backroom(["typegen", "--dir", data, "--out", types, "--openapi", json]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain(`OpenAPI document to ${json}`);
+    const apps = JSON.parse(readFileSync(json, "utf8"));
+    expect((await new Validator().validate(apps)).valid).toBe(true);
+    expect(apps.openapi).toBe("3.1.0");
+    expect(Object.keys(apps.paths)).toContain("/api/collections/users/auth-with-password");
+    // Apps' view: no locked collection, no admin API.
+    expect(Object.keys(apps.paths).filter((p) => p.includes("_superusers") || p === "/api/settings")).toEqual(
+      [],
+    );
+
+    const yamlFile = join(dir, "api", "full.yaml");
+    const full = await backroom([
+      "typegen",
+      "--dir",
+      data,
+      "--out",
+      types,
+      "--openapi",
+      yamlFile,
+      "--openapi-superuser",
+    ]);
+    expect(full.code, full.stderr).toBe(0);
+    const superuser = parse(readFileSync(yamlFile, "utf8"));
+    expect((await new Validator().validate(superuser)).valid).toBe(true);
+    expect(Object.keys(superuser.paths)).toEqual(
+      expect.arrayContaining(["/api/collections/_superusers/auth-with-password", "/api/settings"]),
+    );
+  });
+
+  it("--out or --graphql is required: one line on stderr, exit 1", async () => {
     const r = await backroom(["typegen", "--dir", join(dir, "data")]);
     expect(r.code).toBe(1);
     expect(r.stderr.trim().split("\n")).toHaveLength(1);

@@ -1,6 +1,8 @@
 import type { JobContext } from "../jobs/job-types.js";
 import { PermanentJobError } from "../jobs/job-types.js";
+import type { OpsCounters } from "../metrics/ops-counters.js";
 import type { Store } from "../store/store.js";
+import { currentTraceparent, inSpan } from "../tracing/trace-context.js";
 import { recordDelivery } from "./delivery-log.js";
 import { signWebhook } from "./signature.js";
 import { DestinationRefused } from "./ssrf/checked-target.js";
@@ -16,7 +18,11 @@ const errorText = (err: unknown) => (err instanceof Error ? err.message || err.n
  * URL or secret applies to pending retries, a deleted or paused webhook drops them), logs the
  * attempt, and throws so the queue retries anything but a 2xx. A refused destination goes dead at once.
  */
-export function deliverWebhook(store: Store, options: WebhookOptions) {
+export function deliverWebhook(
+  store: Store,
+  options: WebhookOptions,
+  outcomes: OpsCounters["webhookDeliveries"] = { success: 0, failed: 0 },
+) {
   return async (payload: DeliverPayload, ctx: JobContext): Promise<void> => {
     if (typeof payload?.webhookId !== "string" || typeof payload.event?.id !== "string")
       throw new PermanentJobError("malformed webhook.deliver payload");
@@ -28,17 +34,26 @@ export function deliverWebhook(store: Store, options: WebhookOptions) {
     let error = "";
     let refused = false;
     try {
-      const res = await safePost(
-        hook.url,
-        body,
-        {
-          "content-type": "application/json",
-          "user-agent": "Backroom-Webhooks",
-          "backroom-signature": signWebhook(hook.secret, body),
-          "backroom-webhook-id": hook.id,
-          "backroom-event-id": payload.event.id,
+      // An outbound span; the receiver gets its traceparent and may continue the trace.
+      const res = await inSpan(
+        "POST webhook",
+        { kind: "client", attributes: { "http.request.method": "POST", "backroom.webhook.id": hook.id } },
+        () => {
+          const traceparent = currentTraceparent();
+          return safePost(
+            hook.url,
+            body,
+            {
+              "content-type": "application/json",
+              "user-agent": "Backroom-Webhooks",
+              "backroom-signature": signWebhook(hook.secret, body),
+              "backroom-webhook-id": hook.id,
+              "backroom-event-id": payload.event.id,
+              ...(traceparent ? { traceparent } : {}),
+            },
+            options,
+          );
         },
-        options,
       );
       httpStatus = res.status;
       if (res.status < 200 || res.status >= 300) error = `the receiver answered HTTP ${res.status}`;
@@ -46,6 +61,7 @@ export function deliverWebhook(store: Store, options: WebhookOptions) {
       refused = err instanceof DestinationRefused;
       error = errorText(err);
     }
+    outcomes[error ? "failed" : "success"]++;
     await recordDelivery(store.db, {
       webhookId: hook.id,
       jobId: ctx.id,

@@ -1,5 +1,6 @@
 import { nowDate, randomId } from "../ids.js";
 import type { Db } from "../store/store.js";
+import { systemTables } from "../store/system-tables.js";
 
 export interface Delivery {
   id: string;
@@ -16,7 +17,7 @@ export interface Delivery {
 }
 
 export async function recordDelivery(db: Db, delivery: Omit<Delivery, "id" | "created">): Promise<void> {
-  await db
+  await systemTables(db)
     .insertInto("_webhook_deliveries")
     .values({
       id: randomId(),
@@ -56,7 +57,7 @@ export async function listDeliveries(
   webhookId: string,
   page: { limit: number; offset: number },
 ): Promise<Delivery[]> {
-  const rows = await db
+  const rows = await systemTables(db)
     .selectFrom("_webhook_deliveries")
     .selectAll()
     .where("webhook_id", "=", webhookId)
@@ -69,7 +70,7 @@ export async function listDeliveries(
 }
 
 export async function countDeliveries(db: Db, webhookId: string): Promise<number> {
-  const row = await db
+  const row = await systemTables(db)
     .selectFrom("_webhook_deliveries")
     .select((eb) => eb.fn.countAll().as("n"))
     .where("webhook_id", "=", webhookId)

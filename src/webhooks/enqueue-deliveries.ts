@@ -43,6 +43,7 @@ export function enqueueDeliveries(deps: EnqueueDeps): (entry: OutboxEntry) => Pr
       const payload: DeliverPayload = { webhookId: hook.id, event };
       await deps.jobs.enqueue(DELIVER_JOB, payload, {
         key: `webhook:${hook.id}:${entry.seq}`,
+        trace: entry.trace ?? null,
         attempts: deps.options.attempts,
         backoff: { type: "exponential", base: deps.options.retryBaseMs },
       });

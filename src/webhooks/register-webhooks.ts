@@ -1,6 +1,7 @@
 import type { CollectionRegistry } from "../collections/registry.js";
 import type { OutboxDispatcher } from "../events/outbox-dispatcher.js";
 import type { JobQueue } from "../jobs/job-queue.js";
+import type { OpsCounters } from "../metrics/ops-counters.js";
 import type { Store } from "../store/store.js";
 import { deliverWebhook } from "./deliver-webhook.js";
 import { enqueueDeliveries } from "./enqueue-deliveries.js";
@@ -12,6 +13,8 @@ export interface WebhookDeps {
   registry: CollectionRegistry;
   jobs: JobQueue;
   events: OutboxDispatcher;
+  /** Where delivery outcomes are counted (for metrics). */
+  counters?: Pick<OpsCounters, "webhookDeliveries">;
 }
 
 /** Wires webhooks into an app: committed events become delivery jobs, which this node can run. */
@@ -19,6 +22,9 @@ export function registerWebhooks(
   deps: WebhookDeps,
   options: WebhookOptions = webhookOptionsFromEnv(),
 ): () => void {
-  deps.jobs.define<DeliverPayload>(DELIVER_JOB, deliverWebhook(deps.store, options));
+  deps.jobs.define<DeliverPayload>(
+    DELIVER_JOB,
+    deliverWebhook(deps.store, options, deps.counters?.webhookDeliveries),
+  );
   return deps.events.subscribe(enqueueDeliveries({ ...deps, options }));
 }

@@ -1,9 +1,10 @@
 import { connect } from "node:net";
 import type PocketBase from "pocketbase";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { randomId } from "../ids.js";
 import type { Job } from "../jobs/job-types.js";
 import { waitUntil } from "../jobs/test-support/wait-until.js";
-import { raw, uniqueName } from "../test-support/api.js";
+import { expectRawError, raw, uniqueName } from "../test-support/api.js";
 import { startServer, storesUnderTest, type TestServer } from "../test-support/server.js";
 import {
   type Canary,
@@ -12,6 +13,7 @@ import {
   type WebhookReceiver,
 } from "../test-support/webhook-receiver.js";
 import type { Delivery } from "./delivery-log.js";
+import { insertWebhook } from "./webhook-store.js";
 
 describe.each(await storesUnderTest())("webhook SSRF protection (%s)", (kind) => {
   let server: TestServer;
@@ -46,7 +48,57 @@ describe.each(await storesUnderTest())("webhook SSRF protection (%s)", (kind) =>
   const deliveries = async (id: string) =>
     ((await api(`/api/webhooks/${id}/deliveries`)).body as { items: Delivery[] }).items;
 
-  it("refuses private, loopback and oddly spelled targets, redirects to them included; nothing reaches the canary", async () => {
+  /** Targets no webhook may reach: loopback (the canary), private, metadata, odd IPv4 spellings. */
+  const privateTargets = (c: number) => [
+    `http://127.0.0.1:${c}/`,
+    `http://[::1]:${c}/`,
+    `http://0.0.0.0:${c}/`,
+    "http://169.254.169.254/latest/meta-data/",
+    `http://[::ffff:127.0.0.1]:${c}/`,
+    `http://2130706433:${c}/`,
+    `http://0x7f.0.0.1:${c}/`,
+    `http://0177.0.0.1:${c}/`,
+    `http://localhost:${c}/`,
+    `http://10.0.0.1:${c}/`,
+    `https://192.168.1.1:${c}/`,
+  ];
+  const webhookCount = async () =>
+    ((await api("/api/webhooks?perPage=1")).body as { totalItems: number }).totalItems;
+
+  it("refuses private and unresolvable targets when a webhook is created or its URL changed", async () => {
+    const before = await webhookCount();
+    for (const url of privateTargets(canary.port)) {
+      const res = await api("/api/webhooks", "POST", { url, events: [`${orders}.create`] });
+      expectRawError(res, 400);
+      const refused = (res.body as { data: { url: { code: string; message: string } } }).data.url;
+      expect(refused.code, url).toBe("validation_url_not_public");
+      expect(refused.message, url).toMatch(/^Refused: .*BACKROOM_WEBHOOK_ALLOW_PRIVATE\.$/);
+    }
+    // RFC 6761: .invalid never resolves.
+    const nowhere = await api("/api/webhooks", "POST", { url: "http://hooks.invalid/x", events: ["*"] });
+    expectRawError(nowhere, 400);
+    expect((nowhere.body as { data: { url: { code: string } } }).data.url.code).toBe(
+      "validation_url_unresolved",
+    );
+    expect(await webhookCount()).toBe(before);
+
+    // The allowed receiver and a public address are accepted; changing the URL is checked again.
+    const ok = await api("/api/webhooks", "POST", { url: `${receiver.url}/ok`, events: ["nothing.create"] });
+    expect(ok.status, ok.text).toBe(200);
+    const id = (ok.body as { id: string }).id;
+    const moved = await api(`/api/webhooks/${id}`, "PATCH", { url: `http://localhost:${canary.port}/` });
+    expectRawError(moved, 400);
+    expect((moved.body as { data: { url: { code: string } } }).data.url.code).toBe(
+      "validation_url_not_public",
+    );
+    expect(((await api(`/api/webhooks/${id}`)).body as { url: string }).url).toBe(`${receiver.url}/ok`);
+    const publicIp = await api(`/api/webhooks/${id}`, "PATCH", { url: "http://93.184.216.34/hook" });
+    expect(publicIp.status, publicIp.text).toBe(200);
+    await api(`/api/webhooks/${id}`, "DELETE");
+    expect(canary.connections()).toBe(0);
+  });
+
+  it("deliveries check again: private targets (stored before, or renamed by DNS since) and redirects to them are refused; nothing reaches the canary", async () => {
     const c = canary.port;
     receiver.respond("/redirect-302", () => ({
       status: 302,
@@ -56,23 +108,14 @@ describe.each(await storesUnderTest())("webhook SSRF protection (%s)", (kind) =>
       status: 307,
       headers: { location: `http://localhost:${c}/` },
     }));
-    const targets = [
-      `http://127.0.0.1:${c}/`,
-      `http://[::1]:${c}/`,
-      `http://0.0.0.0:${c}/`,
-      "http://169.254.169.254/latest/meta-data/",
-      `http://[::ffff:127.0.0.1]:${c}/`,
-      `http://2130706433:${c}/`,
-      `http://0x7f.0.0.1:${c}/`,
-      `http://0177.0.0.1:${c}/`,
-      `http://localhost:${c}/`,
-      `http://10.0.0.1:${c}/`,
-      `https://192.168.1.1:${c}/`,
-      `${receiver.url}/redirect-302`,
-      `${receiver.url}/redirect-307`,
-    ];
     const hooks: Array<{ id: string; url: string }> = [];
-    for (const url of targets) {
+    // Rows the API would refuse today, written as an older version (or a DNS change) left them.
+    for (const url of privateTargets(c)) {
+      const events = [`${orders}.create`];
+      const row = { id: randomId(), url, events, secret: "a secret of sixteen+", active: true };
+      hooks.push(await insertWebhook(server.app.services.store.db, row));
+    }
+    for (const url of [`${receiver.url}/redirect-302`, `${receiver.url}/redirect-307`]) {
       const res = await api("/api/webhooks", "POST", { url, events: [`${orders}.create`] });
       expect(res.status, res.text).toBe(200);
       hooks.push({ id: (res.body as { id: string }).id, url });

@@ -5,6 +5,11 @@ import type { Webhook } from "./webhook-store.js";
 
 export type WebhookInput = Partial<Pick<Webhook, "url" | "events" | "secret" | "active">>;
 
+export interface WebhookInputDeps {
+  /** Why a well-formed URL may not be saved (a private or unresolvable target), or null. */
+  destinationIssue(url: string): Promise<FieldIssue | null>;
+}
+
 const MAX_URL_LENGTH = 2048;
 const MAX_EVENTS = 50;
 const SECRET_MIN = 16;
@@ -51,16 +56,22 @@ function parseEvents(value: unknown): Parsed<string[]> {
 }
 
 /**
- * Validates a create (every field, secret optional) or an update (only the fields given).
- * Errors come back per field, as the records API reports them.
+ * Validates a create (every field, secret optional) or an update (only the fields given); a URL
+ * must also pass the destination check deliveries make. Errors come back per field, as the
+ * records API reports them.
  */
-export function parseWebhookInput(body: Record<string, unknown>, partial: boolean): WebhookInput {
+export async function parseWebhookInput(
+  body: Record<string, unknown>,
+  partial: boolean,
+  deps: WebhookInputDeps,
+): Promise<WebhookInput> {
   const out: WebhookInput = {};
   const issues: IssueMap = {};
   if (!partial || body.url !== undefined) {
     const url = parseUrl(body.url);
-    if ("issue" in url) issues.url = url.issue;
-    else out.url = url.value;
+    const refused = "value" in url ? await deps.destinationIssue(url.value) : url.issue;
+    if (refused) issues.url = refused;
+    else if ("value" in url) out.url = url.value;
   }
   if (!partial || body.events !== undefined) {
     const events = parseEvents(body.events);

@@ -1,6 +1,7 @@
 import { nowDate } from "../ids.js";
 import { afterCommit } from "../records/after-commit.js";
 import type { Db } from "../store/store.js";
+import { systemTables } from "../store/system-tables.js";
 
 export interface Webhook {
   id: string;
@@ -65,7 +66,7 @@ export async function insertWebhook(db: Db, hook: Omit<Webhook, "created" | "upd
     created: now,
     updated: now,
   };
-  await db.insertInto("_webhooks").values(row).execute();
+  await systemTables(db).insertInto("_webhooks").values(row).execute();
   await changed(db);
   return { ...hook, created: now, updated: now };
 }
@@ -80,26 +81,34 @@ export async function updateWebhook(
   if (patch.events !== undefined) set.events = JSON.stringify(patch.events);
   if (patch.secret !== undefined) set.secret = patch.secret;
   if (patch.active !== undefined) set.active = patch.active ? 1 : 0;
-  const result = await db.updateTable("_webhooks").set(set).where("id", "=", id).executeTakeFirst();
+  const result = await systemTables(db)
+    .updateTable("_webhooks")
+    .set(set)
+    .where("id", "=", id)
+    .executeTakeFirst();
   await changed(db);
   return Number(result.numUpdatedRows) > 0 ? getWebhook(db, id) : undefined;
 }
 
 export async function deleteWebhook(db: Db, id: string): Promise<boolean> {
-  const result = await db.deleteFrom("_webhooks").where("id", "=", id).executeTakeFirst();
+  const result = await systemTables(db).deleteFrom("_webhooks").where("id", "=", id).executeTakeFirst();
   await changed(db);
   if (Number(result.numDeletedRows) === 0) return false;
-  await db.deleteFrom("_webhook_deliveries").where("webhook_id", "=", id).execute();
+  await systemTables(db).deleteFrom("_webhook_deliveries").where("webhook_id", "=", id).execute();
   return true;
 }
 
 export async function getWebhook(db: Db, id: string): Promise<Webhook | undefined> {
-  const row = await db.selectFrom("_webhooks").selectAll().where("id", "=", id).executeTakeFirst();
+  const row = await systemTables(db)
+    .selectFrom("_webhooks")
+    .selectAll()
+    .where("id", "=", id)
+    .executeTakeFirst();
   return row ? toWebhook(row) : undefined;
 }
 
 export async function listWebhooks(db: Db, page: { limit: number; offset: number }): Promise<Webhook[]> {
-  const rows = await db
+  const rows = await systemTables(db)
     .selectFrom("_webhooks")
     .selectAll()
     .orderBy("created", "desc")
@@ -111,7 +120,7 @@ export async function listWebhooks(db: Db, page: { limit: number; offset: number
 }
 
 export async function countWebhooks(db: Db): Promise<number> {
-  const row = await db
+  const row = await systemTables(db)
     .selectFrom("_webhooks")
     .select((eb) => eb.fn.countAll().as("n"))
     .executeTakeFirst();
@@ -119,6 +128,6 @@ export async function countWebhooks(db: Db): Promise<number> {
 }
 
 export async function activeWebhooks(db: Db): Promise<Webhook[]> {
-  const rows = await db.selectFrom("_webhooks").selectAll().where("active", "=", 1).execute();
+  const rows = await systemTables(db).selectFrom("_webhooks").selectAll().where("active", "=", 1).execute();
   return rows.map(toWebhook);
 }

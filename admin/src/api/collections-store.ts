@@ -1,5 +1,5 @@
 import { useEffect, useState } from "preact/hooks";
-import { api, type ListResult } from "./client";
+import { pb } from "./pb";
 import type { Collection } from "./types";
 
 /** Every collection, shared by the sidebar and the screens; reloaded after schema changes. */
@@ -8,9 +8,10 @@ let loading: Promise<void> | null = null;
 const listeners = new Set<(list: Collection[] | null) => void>();
 
 export function reloadCollections(): Promise<void> {
-  loading = api<ListResult<Collection>>("GET", "/api/collections", { query: { perPage: 500 } })
-    .then((res) => {
-      collections = res.items;
+  loading = pb.collections
+    .getFullList<Collection>({ batch: 500 })
+    .then((items) => {
+      collections = items;
       for (const l of listeners) l(collections);
     })
     .finally(() => {

@@ -1,44 +1,18 @@
-/** The signed-in superuser: token and record, kept in localStorage so a reload stays signed in. */
+import type { RecordModel } from "pocketbase";
+import { pb } from "./pb";
+
+/** The signed-in superuser, as the screens read it (the SDK's auth store holds it). */
 export interface Superuser {
   id: string;
   email: string;
 }
 
-const STORAGE_KEY = "backroom.admin.auth";
-type Listener = () => void;
-
-interface Stored {
-  token: string;
-  record: Superuser;
-}
-
-function load(): Stored | null {
-  try {
-    const raw = localStorage.getItem(STORAGE_KEY);
-    return raw ? (JSON.parse(raw) as Stored) : null;
-  } catch {
-    return null;
-  }
-}
-
-let current = load();
-const listeners = new Set<Listener>();
-
 export const session = {
-  token: () => current?.token ?? "",
-  user: () => current?.record ?? null,
-  signIn(token: string, record: Superuser) {
-    current = { token, record: { id: record.id, email: record.email } };
-    localStorage.setItem(STORAGE_KEY, JSON.stringify(current));
-    for (const l of listeners) l();
-  },
-  clear() {
-    current = null;
-    localStorage.removeItem(STORAGE_KEY);
-    for (const l of listeners) l();
-  },
-  subscribe(listener: Listener): () => void {
-    listeners.add(listener);
-    return () => listeners.delete(listener);
-  },
+  token: (): string => pb.authStore.token,
+  user: (): Superuser | null => pb.authStore.record as Superuser | null,
+  /** Keeps a token and record the API gave outside the SDK's own sign-in (first-run setup). */
+  signIn: (token: string, record: RecordModel) => pb.authStore.save(token, record),
+  clear: () => pb.authStore.clear(),
+  /** Calls `listener` on every sign-in and sign-out; returns the unsubscribe function. */
+  subscribe: (listener: () => void): (() => void) => pb.authStore.onChange(() => listener()),
 };

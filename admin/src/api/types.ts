@@ -1,28 +1,11 @@
 /** The API's collection and record shapes, as far as the admin uses them. */
 
-export const FIELD_TYPES = [
-  "text",
-  "number",
-  "bool",
-  "email",
-  "url",
-  "editor",
-  "date",
-  "autodate",
-  "select",
-  "file",
-  "relation",
-  "json",
-  "geoPoint",
-  "password",
-] as const;
-export type FieldType = (typeof FIELD_TYPES)[number];
-
 /** A field: common keys plus the options of its type (min, max, values, collectionId…). */
 export interface Field {
   id?: string;
   name: string;
-  type: FieldType;
+  /** One of the server's field types; `fields/registry.ts` knows what the admin does with each. */
+  type: string;
   system?: boolean;
   hidden?: boolean;
   presentable?: boolean;
@@ -45,12 +28,49 @@ export interface Collection {
   updateRule: string | null;
   deleteRule: string | null;
   viewQuery?: string;
+  /** The language of the full-text index over the fields marked `searchable` (default "simple"). */
+  searchLanguage?: string;
   authRule?: string | null;
   manageRule?: string | null;
   authToken?: { duration: number };
+  verificationToken?: { duration: number };
+  passwordResetToken?: { duration: number };
+  emailChangeToken?: { duration: number };
+  fileToken?: { duration: number };
   passwordAuth?: { enabled: boolean; identityFields: string[] };
+  oauth2?: OAuth2Options;
+  otp?: { enabled: boolean; duration: number; length: number; emailTemplate: EmailTemplate };
+  mfa?: { enabled: boolean; duration: number; rule: string };
+  authAlert?: { enabled: boolean; emailTemplate: EmailTemplate };
+  verificationTemplate?: EmailTemplate;
+  resetPasswordTemplate?: EmailTemplate;
+  confirmEmailChangeTemplate?: EmailTemplate;
   created: string;
   updated: string;
+}
+
+export interface EmailTemplate {
+  subject: string;
+  body: string;
+}
+
+/** One OAuth2 provider of an auth collection; the API never sends `clientSecret` back. */
+export interface OAuth2Provider {
+  name: string;
+  clientId: string;
+  clientSecret?: string;
+  authURL?: string;
+  tokenURL?: string;
+  userInfoURL?: string;
+  displayName?: string;
+  pkce?: boolean | null;
+  extra?: Record<string, unknown>;
+}
+
+export interface OAuth2Options {
+  enabled: boolean;
+  mappedFields: { id: string; name: string; username: string; avatarURL: string };
+  providers: OAuth2Provider[];
 }
 
 export type RecordModel = Record<string, unknown> & {
@@ -59,13 +79,8 @@ export type RecordModel = Record<string, unknown> & {
   collectionName: string;
 };
 
+/** The server's full-text search languages ("english" stems on both stores): one list, the server's. */
+export { SEARCH_LANGUAGES } from "../../../src/collections/search-types.js";
+
 export const RULE_KEYS = ["listRule", "viewRule", "createRule", "updateRule", "deleteRule"] as const;
 export type RuleKey = (typeof RULE_KEYS)[number] | "authRule" | "manageRule";
-
-/** Whether a field holds a list (multi select, relation, file). */
-export function isMultiple(field: Field): boolean {
-  return (
-    (field.type === "select" || field.type === "relation" || field.type === "file") &&
-    Number(field.maxSelect ?? 1) > 1
-  );
-}

@@ -1,34 +1,6 @@
-import type { Collection, Field } from "../api/types";
+import type { Collection } from "../api/types";
+import { fieldTypeOf } from "../fields/registry";
 import { toast } from "../ui/toasts";
-
-function sampleValue(field: Field): unknown {
-  switch (field.type) {
-    case "number":
-      return 42;
-    case "bool":
-      return true;
-    case "email":
-      return "someone@example.com";
-    case "url":
-      return "https://example.com";
-    case "date":
-      return "2025-01-01 10:00:00.000Z";
-    case "select":
-      return Number(field.maxSelect ?? 1) > 1
-        ? ((field.values as string[] | undefined)?.slice(0, 2) ?? [])
-        : ((field.values as string[] | undefined)?.[0] ?? "");
-    case "relation":
-      return Number(field.maxSelect ?? 1) > 1 ? ["RELATED_ID"] : "RELATED_ID";
-    case "json":
-      return { any: "json" };
-    case "geoPoint":
-      return { lon: 24.94, lat: 60.17 };
-    case "password":
-      return "a strong password";
-    default:
-      return `example ${field.name}`;
-  }
-}
 
 /** A code sample with a button that copies it (the buttons also let the keyboard scroll the list). */
 function CodeBlock({ code, label, muted }: { code: string; label: string; muted?: boolean }) {
@@ -60,9 +32,12 @@ const ruleText = (rule: string | null | undefined) =>
 /** Example calls with the JavaScript SDK (and curl) for a collection, with the rule that guards each. */
 export function ApiPreview({ collection }: { collection: Collection }) {
   const name = JSON.stringify(collection.name);
-  const writable = collection.fields.filter((f) => !f.system && f.type !== "autodate" && f.type !== "file");
   const body: Record<string, unknown> = {};
-  for (const f of writable) body[f.name] = sampleValue(f);
+  for (const f of collection.fields) {
+    // Uploads and server-set values have no JSON example.
+    const sample = f.system ? undefined : fieldTypeOf(f).sample(f);
+    if (sample !== undefined) body[f.name] = sample;
+  }
   if (collection.type === "auth") {
     body.email = "someone@example.com";
     body.password = "a strong password";

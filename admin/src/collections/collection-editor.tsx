@@ -1,19 +1,28 @@
 import { useEffect, useMemo, useState } from "preact/hooks";
-import { ApiError, api, describeError } from "../api/client";
+import { type ApiError, describeError, toApiError } from "../api/client";
 import { reloadCollections, useCollections } from "../api/collections-store";
-import { type Collection, type CollectionType, RULE_KEYS, type RuleKey } from "../api/types";
+import { pb } from "../api/pb";
+import {
+  type Collection,
+  type CollectionType,
+  RULE_KEYS,
+  type RuleKey,
+  SEARCH_LANGUAGES,
+} from "../api/types";
 import { href, navigate } from "../router";
 import { ConfirmDialog } from "../ui/dialog";
-import { CheckboxField, describedBy, FormField } from "../ui/form-field";
+import { describedBy, FormField } from "../ui/form-field";
 import { Tabs } from "../ui/tabs";
 import { toast } from "../ui/toasts";
 import { ApiPreview } from "./api-preview";
+import { AuthOptions } from "./auth/auth-options";
+import { EmailTemplates } from "./auth/email-templates";
 import { FieldsEditor } from "./fields-editor";
 import { IndexesEditor } from "./indexes-editor";
 import { ruleVocabulary } from "./rule-completion";
 import { RuleInput } from "./rule-input";
 
-type Tab = "fields" | "rules" | "indexes" | "options" | "api";
+type Tab = "fields" | "rules" | "indexes" | "options" | "emails" | "api";
 type Draft = Omit<Collection, "created" | "updated"> & { created?: string; updated?: string };
 
 const RULE_LABELS: Record<RuleKey, string> = {
@@ -26,16 +35,40 @@ const RULE_LABELS: Record<RuleKey, string> = {
   manageRule: "Manage rule",
 };
 
-let scaffoldCache: Promise<Record<CollectionType, Draft>> | null = null;
-const scaffolds = () => {
-  scaffoldCache ??= api<Record<CollectionType, Draft>>("GET", "/api/collections/meta/scaffolds").catch(
-    (err) => {
-      scaffoldCache = null;
-      throw err;
-    },
+/** Auth options by the tab that edits them (to open the tab the API's message is on). */
+const OPTION_KEYS = [
+  "passwordAuth",
+  "oauth2",
+  "otp",
+  "mfa",
+  "authToken",
+  "verificationToken",
+  "passwordResetToken",
+  "emailChangeToken",
+  "fileToken",
+];
+const TEMPLATE_KEYS = [
+  "verificationTemplate",
+  "resetPasswordTemplate",
+  "confirmEmailChangeTemplate",
+  "authAlert",
+];
+
+/** Whether the API's issues include one on the Emails tab (the OTP mail's template sits under `otp`). */
+const templateError = (data: Record<string, unknown>) =>
+  TEMPLATE_KEYS.some((k) => data[k]) ||
+  Boolean((data.otp as { emailTemplate?: unknown } | undefined)?.emailTemplate);
+
+/** Whether the API's issues include one on the Auth options tab. */
+const optionError = (data: Record<string, unknown>) =>
+  OPTION_KEYS.some((k) =>
+    k === "otp"
+      ? Object.keys((data.otp as object | undefined) ?? {}).some((x) => x !== "emailTemplate")
+      : data[k],
   );
-  return scaffoldCache;
-};
+
+/** Fresh each time: an auth scaffold's index names are new with every call (unique per database). */
+const scaffolds = () => pb.collections.getScaffolds() as Promise<Record<CollectionType, Draft>>;
 
 /** The body the API takes for a collection (no timestamps; no id for a new one). */
 function toBody(draft: Draft, isNew: boolean): Record<string, unknown> {
@@ -101,22 +134,22 @@ export function CollectionEditorScreen({ name }: { name: string | null }) {
     setError(null);
     try {
       const saved = isNew
-        ? await api<Collection>("POST", "/api/collections", { body: toBody(draft, true) })
-        : await api<Collection>("PATCH", `/api/collections/${encodeURIComponent(draft.id)}`, {
-            body: toBody(draft, false),
-          });
+        ? await pb.collections.create<Collection>(toBody(draft, true))
+        : await pb.collections.update<Collection>(draft.id, toBody(draft, false));
       await reloadCollections();
       toast(isNew ? `Collection ${saved.name} created.` : `Collection ${saved.name} saved.`);
       setDraft(structuredClone(saved));
       navigate(`/collections/${encodeURIComponent(saved.name)}`);
     } catch (err) {
-      const apiError = err instanceof ApiError ? err : new ApiError(0, String(err));
+      const apiError = toApiError(err);
       setError(apiError);
       const data = apiError.data;
       if (data.fields) setTab("fields");
       else if ([...RULE_KEYS, "authRule", "manageRule"].some((k) => data[k])) setTab("rules");
       else if (data.indexes) setTab("indexes");
-      else if (data.viewQuery || data.authToken || data.passwordAuth) setTab("options");
+      else if (data.viewQuery) setTab("fields");
+      else if (optionError(data)) setTab("options");
+      else if (templateError(data)) setTab("emails");
     } finally {
       setBusy(false);
     }
@@ -125,7 +158,7 @@ export function CollectionEditorScreen({ name }: { name: string | null }) {
   const remove = async () => {
     setBusy(true);
     try {
-      await api("DELETE", `/api/collections/${encodeURIComponent(draft.id)}`);
+      await pb.collections.delete(draft.id);
       await reloadCollections();
       toast(`Collection ${draft.name} deleted.`);
       navigate("/");
@@ -150,12 +183,10 @@ export function CollectionEditorScreen({ name }: { name: string | null }) {
     { key: "rules", label: "API rules", invalid: ruleKeys.some((k) => data[k]) },
   ];
   if (draft.type !== "view") tabs.push({ key: "indexes", label: "Indexes", invalid: Boolean(data.indexes) });
-  if (draft.type === "auth")
-    tabs.push({
-      key: "options",
-      label: "Auth options",
-      invalid: Boolean(data.authToken || data.passwordAuth),
-    });
+  if (draft.type === "auth") {
+    tabs.push({ key: "options", label: "Auth options", invalid: optionError(data) });
+    tabs.push({ key: "emails", label: "Emails", invalid: templateError(data) });
+  }
   if (!isNew) tabs.push({ key: "api", label: "API preview" });
   // The summary; the details sit next to their inputs (a tab with errors is marked).
   const unplaced = error?.message;
@@ -229,12 +260,34 @@ export function CollectionEditorScreen({ name }: { name: string | null }) {
                 />
               </FormField>
             ) : (
-              <FieldsEditor
-                fields={draft.fields}
-                collections={collections}
-                error={error}
-                onChange={(fields) => set({ fields })}
-              />
+              <div class="stack">
+                <FieldsEditor
+                  fields={draft.fields}
+                  collections={collections}
+                  error={error}
+                  onChange={(fields) => set({ fields })}
+                />
+                {draft.fields.some((f) => f["searchable"] === true) && (
+                  <FormField
+                    id="search-language"
+                    label="Search language"
+                    error={error?.fieldMessage("searchLanguage")}
+                    hint="Words of searchable fields are matched in this language: english also matches other forms of a word (bake, baking); simple matches words as written."
+                  >
+                    <select
+                      id="search-language"
+                      value={draft.searchLanguage ?? "simple"}
+                      onChange={(e) => set({ searchLanguage: e.currentTarget.value })}
+                    >
+                      {SEARCH_LANGUAGES.map((l) => (
+                        <option key={l} value={l}>
+                          {l}
+                        </option>
+                      ))}
+                    </select>
+                  </FormField>
+                )}
+              </div>
             ))}
           {tab === "rules" && (
             <div class="stack">
@@ -260,37 +313,16 @@ export function CollectionEditorScreen({ name }: { name: string | null }) {
             <IndexesEditor indexes={draft.indexes} error={error} onChange={(indexes) => set({ indexes })} />
           )}
           {tab === "options" && draft.type === "auth" && (
-            <div class="stack">
-              <FormField
-                id="auth-token-duration"
-                label="Auth token duration (seconds)"
-                error={error?.fieldMessage("authToken", "duration")}
-                hint="How long a sign-in lasts before a refresh is needed."
-              >
-                <input
-                  id="auth-token-duration"
-                  type="number"
-                  min={1}
-                  value={draft.authToken?.duration ?? 604800}
-                  onInput={(e) =>
-                    set({
-                      authToken: { ...(draft.authToken ?? {}), duration: Number(e.currentTarget.value) },
-                    })
-                  }
-                  {...describedBy("auth-token-duration", error?.fieldMessage("authToken", "duration"), true)}
-                />
-              </FormField>
-              <CheckboxField
-                id="auth-password-enabled"
-                label="Allow sign-in with password"
-                checked={draft.passwordAuth?.enabled ?? true}
-                onChange={(v) =>
-                  set({
-                    passwordAuth: { identityFields: ["email"], ...(draft.passwordAuth ?? {}), enabled: v },
-                  })
-                }
-              />
-            </div>
+            <AuthOptions
+              draft={draft}
+              set={set}
+              error={error}
+              vocabulary={vocabulary}
+              body={() => toBody(draft, isNew)}
+            />
+          )}
+          {tab === "emails" && draft.type === "auth" && (
+            <EmailTemplates draft={draft} set={set} error={error} saved={!isNew} />
           )}
           {tab === "api" && existing && <ApiPreview collection={existing} />}
         </Tabs>

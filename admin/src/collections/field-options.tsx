@@ -1,87 +1,13 @@
 import type { JSX } from "preact";
 import type { ApiError } from "../api/client";
-import type { Collection, Field, FieldType } from "../api/types";
+import type { Collection, Field } from "../api/types";
+import { fieldTypeOf } from "../fields/registry";
 import { CheckboxField, describedBy, FormField } from "../ui/form-field";
 
-type OptionKind = "int" | "nullableNumber" | "text" | "bool" | "list" | "collection";
-interface OptionSpec {
-  key: string;
-  label: string;
-  kind: OptionKind;
-  hint?: string;
-}
-
-/** The options of each field type (PocketBase's names), and how to edit them. */
-export const FIELD_OPTIONS: Record<FieldType, OptionSpec[]> = {
-  text: [
-    { key: "min", label: "Min length", kind: "int" },
-    { key: "max", label: "Max length", kind: "int", hint: "0: no limit" },
-    { key: "pattern", label: "Pattern (regex)", kind: "text" },
-    { key: "autogeneratePattern", label: "Autogenerate pattern", kind: "text", hint: "e.g. [a-z0-9]{15}" },
-  ],
-  number: [
-    { key: "min", label: "Min", kind: "nullableNumber" },
-    { key: "max", label: "Max", kind: "nullableNumber" },
-    { key: "onlyInt", label: "Integers only", kind: "bool" },
-  ],
-  bool: [],
-  email: [
-    { key: "onlyDomains", label: "Only domains", kind: "list" },
-    { key: "exceptDomains", label: "Except domains", kind: "list" },
-  ],
-  url: [
-    { key: "onlyDomains", label: "Only domains", kind: "list" },
-    { key: "exceptDomains", label: "Except domains", kind: "list" },
-  ],
-  editor: [
-    { key: "maxSize", label: "Max size (bytes)", kind: "int", hint: "0: default" },
-    { key: "convertURLs", label: "Convert URLs", kind: "bool" },
-  ],
-  date: [
-    { key: "min", label: "Min date", kind: "text", hint: "2024-01-01 00:00:00.000Z" },
-    { key: "max", label: "Max date", kind: "text" },
-  ],
-  autodate: [
-    { key: "onCreate", label: "Set on create", kind: "bool" },
-    { key: "onUpdate", label: "Set on update", kind: "bool" },
-  ],
-  select: [
-    { key: "values", label: "Choices", kind: "list", hint: "Comma-separated" },
-    { key: "maxSelect", label: "Max selected", kind: "int", hint: "1: single choice" },
-  ],
-  file: [
-    { key: "maxSelect", label: "Max files", kind: "int" },
-    { key: "maxSize", label: "Max size per file (bytes)", kind: "int" },
-    { key: "mimeTypes", label: "MIME types", kind: "list", hint: "e.g. image/png, image/jpeg" },
-    { key: "thumbs", label: "Thumb sizes", kind: "list", hint: "e.g. 100x100, 0x300" },
-    { key: "protected", label: "Protected (needs a file token)", kind: "bool" },
-  ],
-  relation: [
-    { key: "collectionId", label: "Related collection", kind: "collection" },
-    { key: "minSelect", label: "Min selected", kind: "int" },
-    { key: "maxSelect", label: "Max selected", kind: "int", hint: "1: single relation" },
-    { key: "cascadeDelete", label: "Delete with the related record", kind: "bool" },
-  ],
-  json: [{ key: "maxSize", label: "Max size (bytes)", kind: "int", hint: "0: default" }],
-  geoPoint: [],
-  password: [
-    { key: "min", label: "Min length", kind: "int" },
-    { key: "max", label: "Max length", kind: "int" },
-    { key: "pattern", label: "Pattern (regex)", kind: "text" },
-  ],
-};
-
-/** Defaults for a new field of a type (what the API would assume). */
-export function newField(type: FieldType, name: string): Field {
+/** A new field of a type, with the options its type starts with (what the API would assume). */
+export function newField(type: string, name: string): Field {
   const field: Field = { name, type, required: false, hidden: false, presentable: false, system: false };
-  if (type === "select") Object.assign(field, { values: [], maxSelect: 1 });
-  if (type === "relation")
-    Object.assign(field, { collectionId: "", maxSelect: 1, minSelect: 0, cascadeDelete: false });
-  if (type === "file")
-    Object.assign(field, { maxSelect: 1, maxSize: 0, mimeTypes: [], thumbs: [], protected: false });
-  if (type === "autodate") Object.assign(field, { onCreate: true, onUpdate: false });
-  if (type === "number") Object.assign(field, { min: null, max: null, onlyInt: false });
-  return field;
+  return { ...field, ...fieldTypeOf(field).defaults };
 }
 
 interface FieldOptionsProps {
@@ -101,7 +27,7 @@ const toList = (text: string) =>
 
 /** The inputs for one field's type options. */
 export function FieldOptions({ field, index, collections, error, onChange }: FieldOptionsProps) {
-  const specs = FIELD_OPTIONS[field.type] ?? [];
+  const specs = fieldTypeOf(field).options;
   if (specs.length === 0) return <p class="muted small">This type has no options.</p>;
   const set = (key: string, value: unknown) => onChange({ ...field, [key]: value });
   return (

@@ -1,6 +1,7 @@
 import { useState } from "preact/hooks";
 import type { ApiError } from "../api/client";
-import { type Collection, FIELD_TYPES, type Field, type FieldType } from "../api/types";
+import type { Collection, Field } from "../api/types";
+import { FIELD_TYPES } from "../fields/registry";
 import { CheckboxField, describedBy } from "../ui/form-field";
 import { FieldOptions, newField } from "./field-options";
 
@@ -13,7 +14,7 @@ interface FieldsEditorProps {
 
 /** The field list of a collection: rename, flags, type options, order, add and remove. */
 export function FieldsEditor({ fields, collections, error, onChange }: FieldsEditorProps) {
-  const [newType, setNewType] = useState<FieldType>("text");
+  const [newType, setNewType] = useState("text");
   const update = (i: number, field: Field) => onChange(fields.map((f, j) => (j === i ? field : f)));
   const move = (i: number, by: number) => {
     const next = [...fields];
@@ -30,6 +31,11 @@ export function FieldsEditor({ fields, collections, error, onChange }: FieldsEdi
 
   return (
     <div class="fields-editor">
+      <p class="muted small" id="presentable-help">
+        <strong>Presentable</strong>: the field's value names the record wherever another collection points at
+        it (relation cells, the record drawer, pickers) instead of its id. Mark one or more short fields, e.g.
+        a name or a title.
+      </p>
       <ol class="field-list">
         {fields.map((f, i) => {
           const nameError = error?.fieldMessage("fields", i, "name");
@@ -71,6 +77,7 @@ export function FieldsEditor({ fields, collections, error, onChange }: FieldsEdi
                   label="Presentable"
                   checked={Boolean(f.presentable)}
                   onChange={(v) => update(i, { ...f, presentable: v })}
+                  describedById="presentable-help"
                 />
                 <span class="spacer" />
                 {!f.system && (
@@ -132,9 +139,9 @@ export function FieldsEditor({ fields, collections, error, onChange }: FieldsEdi
           id="new-field-type"
           class="type-select"
           value={newType}
-          onChange={(e) => setNewType(e.currentTarget.value as FieldType)}
+          onChange={(e) => setNewType(e.currentTarget.value)}
         >
-          {FIELD_TYPES.map((t) => (
+          {Object.keys(FIELD_TYPES).map((t) => (
             <option key={t} value={t}>
               {t}
             </option>

@@ -1,4 +1,5 @@
 import type { Collection, Field } from "../api/types";
+import { fieldTypeOf } from "../fields/registry";
 
 const MACROS = [
   "@now",
@@ -29,10 +30,10 @@ const REQUEST = [
   "@request.headers.",
 ];
 
-const related = (field: Field, all: Collection[]) =>
-  field.type === "relation"
-    ? all.find((c) => c.id === field.collectionId || c.name === field.collectionId)
-    : undefined;
+const related = (field: Field, all: Collection[]) => {
+  const target = fieldTypeOf(field).target?.(field);
+  return target ? all.find((c) => c.id === target || c.name === target) : undefined;
+};
 
 /**
  * Every word a rule may use against `draft`: its fields (and one hop through relations),
@@ -44,7 +45,7 @@ export function ruleVocabulary(draft: Pick<Collection, "fields">, all: Collectio
     if (!f.name) continue;
     words.add(f.name);
     words.add(`@request.body.${f.name}`);
-    if (f.type === "select" || f.type === "relation" || f.type === "file") words.add(`${f.name}:length`);
+    if (fieldTypeOf(f).multiple?.(f)) words.add(`${f.name}:length`);
     const target = related(f, all);
     if (target) for (const g of target.fields) if (!g.hidden) words.add(`${f.name}.${g.name}`);
   }

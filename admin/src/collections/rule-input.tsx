@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from "preact/hooks";
-import { ApiError, api } from "../api/client";
+import { checkRule } from "../api/backroom";
+import { toApiError } from "../api/client";
 import { CheckboxField } from "../ui/form-field";
 import { suggest, wordAt } from "./rule-completion";
 
@@ -14,17 +15,33 @@ interface RuleInputProps {
   draft: () => Record<string, unknown>;
   /** The API's message from the last save attempt. */
   saveError: string | undefined;
+  /** Whether the rule can be locked to superusers (null); default true. */
+  nullable?: boolean;
+  /** What an empty rule means, shown under it; default: anyone may. */
+  emptyMeaning?: string;
 }
 
 type Check = { state: "idle" | "checking" | "ok" } | { state: "error"; message: string };
 
 /**
  * One API rule: locked (superusers only) or a filter expression, with completion of field names
- * and `@request.*` (a combobox: arrows, Enter/Tab to accept, Escape to close) and a syntax check
- * against the server's rule compiler while typing.
+ * and `@request.*` (arrows, Enter/Tab to accept, Escape to close) and a syntax check against the
+ * server's rule compiler while typing. A multi-line editor: real rules grow long, and line breaks
+ * are whitespace to the filter language. (A textarea, so no combobox role: ARIA gives a textbox
+ * `aria-autocomplete` and `aria-activedescendant`, not `aria-expanded`.)
  */
-export function RuleInput({ id, label, value, onChange, vocabulary, draft, saveError }: RuleInputProps) {
-  const input = useRef<HTMLInputElement>(null);
+export function RuleInput({
+  id,
+  label,
+  value,
+  onChange,
+  vocabulary,
+  draft,
+  saveError,
+  nullable = true,
+  emptyMeaning = "Anyone may do this (no rule).",
+}: RuleInputProps) {
+  const input = useRef<HTMLTextAreaElement>(null);
   const [options, setOptions] = useState<string[]>([]);
   const [active, setActive] = useState(0);
   const [check, setCheck] = useState<Check>({ state: "idle" });
@@ -39,10 +56,11 @@ export function RuleInput({ id, label, value, onChange, vocabulary, draft, saveE
     setCheck({ state: "checking" });
     const timer = setTimeout(async () => {
       try {
-        await api("POST", "/api/admin/rules/check", { body: { collection: draft(), rule: value } });
+        await checkRule(draft(), value);
         setCheck({ state: "ok" });
       } catch (err) {
-        const message = err instanceof ApiError ? (err.fieldMessage("rule") ?? err.message) : String(err);
+        const apiError = toApiError(err);
+        const message = apiError.fieldMessage("rule") ?? apiError.message;
         setCheck({ state: "error", message });
       }
     }, 350);
@@ -95,12 +113,14 @@ export function RuleInput({ id, label, value, onChange, vocabulary, draft, saveE
     <div class={`form-field rule-field${message ? " has-error" : ""}`}>
       <div class="rule-head">
         {locked ? <span class="label">{label}</span> : <label for={id}>{label}</label>}
-        <CheckboxField
-          id={`${id}-locked`}
-          label="Superusers only"
-          checked={locked}
-          onChange={(v) => onChange(v ? null : "")}
-        />
+        {nullable && (
+          <CheckboxField
+            id={`${id}-locked`}
+            label="Superusers only"
+            checked={locked}
+            onChange={(v) => onChange(v ? null : "")}
+          />
+        )}
       </div>
       {locked ? (
         <p class="muted small rule-locked">
@@ -108,13 +128,12 @@ export function RuleInput({ id, label, value, onChange, vocabulary, draft, saveE
         </p>
       ) : (
         <div class="combo">
-          <input
+          <textarea
             ref={input}
             id={id}
-            class="mono"
-            role="combobox"
+            class="mono rule-text"
+            rows={Math.min(8, Math.max(2, (value ?? "").split("\n").length + 1))}
             aria-autocomplete="list"
-            aria-expanded={expanded}
             aria-controls={listId}
             aria-activedescendant={expanded ? `${listId}-${active}` : undefined}
             aria-invalid={message ? true : undefined}
@@ -167,7 +186,7 @@ export function RuleInput({ id, label, value, onChange, vocabulary, draft, saveE
               : check.state === "checking"
                 ? "Checking…"
                 : value === ""
-                  ? "Anyone may do this (no rule)."
+                  ? emptyMeaning
                   : ""}
       </p>
     </div>

@@ -1,6 +1,7 @@
 import { useState } from "preact/hooks";
+import { listPage } from "../api/backroom";
 import { FilterForm, PagedTable } from "./list-parts";
-import { usePagedList } from "./use-paged-list";
+import { PAGE_SIZE, usePagedList } from "./use-paged-list";
 
 interface AuditEntry {
   id: string;
@@ -32,7 +33,10 @@ export function AuditScreen() {
     actorId: "",
   });
   const [filter, setFilter] = useState("");
-  const list = usePagedList<AuditEntry>("/api/audit", { filter });
+  const list = usePagedList(
+    (page) => listPage<AuditEntry>("/api/audit", page, PAGE_SIZE, { filter }),
+    filter,
+  );
   const { setPage } = list;
 
   const apply = () => {

@@ -1,8 +1,8 @@
 import { useState } from "preact/hooks";
-import { api } from "../api/client";
+import { jobs, listPage } from "../api/backroom";
 import { toastAction } from "../ui/toasts";
 import { FilterForm, PagedTable } from "./list-parts";
-import { usePagedList } from "./use-paged-list";
+import { PAGE_SIZE, usePagedList } from "./use-paged-list";
 
 interface Job {
   id: string;
@@ -23,12 +23,16 @@ export function JobsScreen() {
   const [status, setStatus] = useState("");
   const [name, setName] = useState("");
   const [nameFilter, setNameFilter] = useState("");
-  const list = usePagedList<Job>("/api/jobs", { status, name: nameFilter });
+  const query = { status, name: nameFilter };
+  const list = usePagedList(
+    (page) => listPage<Job>("/api/jobs", page, PAGE_SIZE, query),
+    JSON.stringify(query),
+  );
   const { setPage, reload } = list;
 
   const act = (job: Job, action: "retry" | "cancel") =>
     toastAction(
-      () => api("POST", `/api/jobs/${encodeURIComponent(job.id)}/${action}`),
+      () => jobs.act(job.id, action),
       action === "retry" ? "Job queued again." : "Job cancelled.",
       reload,
     );

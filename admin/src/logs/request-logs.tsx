@@ -1,12 +1,15 @@
 import { useState } from "preact/hooks";
+import { type ListResult, present } from "../api/client";
+import { pb } from "../api/pb";
 import { Dialog } from "../ui/dialog";
 import { FilterForm, PagedTable } from "./list-parts";
-import { usePagedList } from "./use-paged-list";
+import { PAGE_SIZE, usePagedList } from "./use-paged-list";
 
 interface RequestLog {
   id: string;
   created: string;
-  level: number;
+  /** A number on the wire (the SDK's LogModel types it as a string). */
+  level: number | string;
   message: string;
   data: {
     method?: string;
@@ -24,7 +27,10 @@ const EXAMPLES = 'data.status >= 400 · data.method = "POST" · data.url ~ "/rec
 export function RequestLogsScreen() {
   const [input, setInput] = useState("");
   const [filter, setFilter] = useState("");
-  const list = usePagedList<RequestLog>("/api/logs", { filter });
+  const list = usePagedList(
+    (page): Promise<ListResult<RequestLog>> => pb.logs.getList(page, PAGE_SIZE, present({ filter })),
+    filter,
+  );
   const { setPage } = list;
   const [viewing, setViewing] = useState<RequestLog | null>(null);
 

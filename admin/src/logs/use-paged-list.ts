@@ -1,25 +1,27 @@
 import { useCallback, useEffect, useState } from "preact/hooks";
-import { type ApiError, api, type ListResult, type Query, toApiError } from "../api/client";
+import { type ApiError, type ListResult, toApiError } from "../api/client";
+
+export const PAGE_SIZE = 50;
 
 /**
- * One page (50 items) of a list endpoint, fetched again when the page or the query changes.
+ * One page (50 items) of a list, fetched again when the page or the query changes. `load` asks
+ * for one page (an SDK service or a Backroom endpoint); `key` says when the query changed.
  * `reload` fetches the current page again, e.g. after an action on one of its items.
  */
-export function usePagedList<T>(path: string, query: Query) {
+export function usePagedList<T>(load: (page: number) => Promise<ListResult<T>>, key: string) {
   const [page, setPage] = useState(1);
   const [result, setResult] = useState<ListResult<T> | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
-  const queryKey = JSON.stringify(query);
-  // The query is a fresh object each render: compare it by value (queryKey).
+  // `load` is a fresh function each render: the query is compared by value (key).
   const reload = useCallback(() => {
-    api<ListResult<T>>("GET", path, { query: { page, perPage: 50, ...query } }).then(
+    load(page).then(
       (res) => {
         setResult(res);
         setError(null);
       },
       (err) => setError(toApiError(err)),
     );
-  }, [path, page, queryKey]);
+  }, [page, key]);
   useEffect(reload, [reload]);
   return { page, setPage, result, error, reload };
 }

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from "preact/hooks";
-import { type ApiError, api, describeError, type ListResult, toApiError } from "../api/client";
+import { jobs, listPage, webhooks } from "../api/backroom";
+import { type ApiError, describeError, toApiError } from "../api/client";
 import { DataTable } from "../ui/data-table";
 import { ConfirmDialog, Dialog } from "../ui/dialog";
 import { CheckboxField, InputField } from "../ui/form-field";
@@ -24,16 +25,20 @@ interface Delivery {
   created: string;
 }
 
-/** Webhooks (/api/webhooks): add, pause, remove, and their deliveries with a retry for failed ones. */
+/**
+ * Webhooks (/api/webhooks): add, edit, pause, send a test event, remove, and their deliveries
+ * with a retry for failed ones.
+ */
 export function WebhooksScreen() {
   const [hooks, setHooks] = useState<Webhook[] | null>(null);
   const [error, setError] = useState("");
   const [adding, setAdding] = useState(false);
+  const [editing, setEditing] = useState<Webhook | null>(null);
   const [viewing, setViewing] = useState<Webhook | null>(null);
   const [removing, setRemoving] = useState<Webhook | null>(null);
 
   const load = useCallback(() => {
-    api<ListResult<Webhook>>("GET", "/api/webhooks", { query: { perPage: 200 } }).then(
+    listPage<Webhook>("/api/webhooks", 1, 200).then(
       (res) => setHooks(res.items),
       (err) => setError(describeError(err)),
     );
@@ -41,18 +46,16 @@ export function WebhooksScreen() {
   useEffect(load, [load]);
 
   const toggle = (hook: Webhook) =>
+    toastAction(() => webhooks.update(hook.id, { active: !hook.active }), undefined, load);
+  const sendTest = (hook: Webhook) =>
     toastAction(
-      () => api("PATCH", `/api/webhooks/${encodeURIComponent(hook.id)}`, { body: { active: !hook.active } }),
-      undefined,
+      () => webhooks.test(hook.id),
+      "Test event queued: its delivery shows under Deliveries.",
       load,
     );
   const remove = (hook: Webhook) => {
     setRemoving(null);
-    return toastAction(
-      () => api("DELETE", `/api/webhooks/${encodeURIComponent(hook.id)}`),
-      "Webhook removed.",
-      load,
-    );
+    return toastAction(() => webhooks.remove(hook.id), "Webhook removed.", load);
   };
 
   return (
@@ -75,6 +78,12 @@ export function WebhooksScreen() {
                 <span class={`pill ${h.active ? "pill-on" : ""}`}>{h.active ? "active" : "paused"}</span>
               </td>
               <td class="nowrap">
+                <button type="button" class="btn btn-sm" onClick={() => setEditing(h)}>
+                  Edit<span class="sr-only"> {h.url}</span>
+                </button>
+                <button type="button" class="btn btn-sm" onClick={() => sendTest(h)} disabled={!h.active}>
+                  Send test<span class="sr-only"> to {h.url}</span>
+                </button>
                 <button type="button" class="btn btn-sm" onClick={() => setViewing(h)}>
                   Deliveries<span class="sr-only"> of {h.url}</span>
                 </button>
@@ -90,11 +99,16 @@ export function WebhooksScreen() {
           ))}
         </DataTable>
       )}
-      {adding && (
-        <NewWebhook
-          onClose={() => setAdding(false)}
+      {(adding || editing) && (
+        <WebhookForm
+          hook={editing}
+          onClose={() => {
+            setAdding(false);
+            setEditing(null);
+          }}
           onSaved={() => {
             setAdding(false);
+            setEditing(null);
             load();
           }}
         />
@@ -114,25 +128,40 @@ export function WebhooksScreen() {
   );
 }
 
-function NewWebhook({ onClose, onSaved }: { onClose: () => void; onSaved: () => void }) {
-  const [url, setUrl] = useState("");
-  const [events, setEvents] = useState("*");
-  const [active, setActive] = useState(true);
+/** Creates a webhook (`hook` null; a generated secret is shown once) or edits one. */
+function WebhookForm({
+  hook,
+  onClose,
+  onSaved,
+}: {
+  hook: Webhook | null;
+  onClose: () => void;
+  onSaved: () => void;
+}) {
+  const [url, setUrl] = useState(hook?.url ?? "");
+  const [events, setEvents] = useState(hook ? hook.events.join(", ") : "*");
+  const [active, setActive] = useState(hook?.active ?? true);
+  const [newSecret, setNewSecret] = useState("");
   const [error, setError] = useState<ApiError | null>(null);
   const [secret, setSecret] = useState<string | null>(null);
   const save = async (event: Event) => {
     event.preventDefault();
     try {
-      const res = await api<{ secret?: string }>("POST", "/api/webhooks", {
-        body: {
-          url,
-          events: events
-            .split(",")
-            .map((e) => e.trim())
-            .filter(Boolean),
-          active,
-        },
-      });
+      const body = {
+        url,
+        events: events
+          .split(",")
+          .map((e) => e.trim())
+          .filter(Boolean),
+        active,
+      };
+      if (hook) {
+        // An empty secret field keeps the current one (it is never shown again).
+        await webhooks.update(hook.id, newSecret ? { ...body, secret: newSecret } : body);
+        onSaved();
+        return;
+      }
+      const res = await webhooks.create<{ secret?: string }>(body);
       if (res.secret) setSecret(res.secret);
       else onSaved();
     } catch (err) {
@@ -151,7 +180,7 @@ function NewWebhook({ onClose, onSaved }: { onClose: () => void; onSaved: () => 
   return (
     <Dialog
       key="form"
-      title="New webhook"
+      title={hook ? "Edit webhook" : "New webhook"}
       onClose={onClose}
       footer={
         <>
@@ -159,13 +188,15 @@ function NewWebhook({ onClose, onSaved }: { onClose: () => void; onSaved: () => 
             Cancel
           </button>
           <button type="submit" form="webhook-form" class="btn btn-primary">
-            Create
+            {hook ? "Save" : "Create"}
           </button>
         </>
       }
     >
       <form id="webhook-form" class="stack" noValidate onSubmit={save}>
-        {error && !msg("url") && !msg("events") && <p class="form-error">{error.message}</p>}
+        {error && !msg("url") && !msg("events") && !msg("secret") && (
+          <p class="form-error">{error.message}</p>
+        )}
         <InputField
           id="webhook-url"
           label="URL"
@@ -183,6 +214,17 @@ function NewWebhook({ onClose, onSaved }: { onClose: () => void; onSaved: () => 
           onValue={setEvents}
           input={{ class: "mono" }}
         />
+        {hook && (
+          <InputField
+            id="webhook-secret-new"
+            label="New signing secret"
+            error={msg("secret")}
+            hint="Empty keeps the current secret."
+            value={newSecret}
+            onValue={setNewSecret}
+            input={{ type: "password", autoComplete: "new-password", class: "mono" }}
+          />
+        )}
         <CheckboxField id="webhook-active" label="Active" checked={active} onChange={setActive} />
       </form>
     </Dialog>
@@ -193,20 +235,14 @@ function Deliveries({ hook, onClose }: { hook: Webhook; onClose: () => void }) {
   const [items, setItems] = useState<Delivery[] | null>(null);
   const [error, setError] = useState("");
   const load = useCallback(() => {
-    api<ListResult<Delivery>>("GET", `/api/webhooks/${encodeURIComponent(hook.id)}/deliveries`, {
-      query: { perPage: 50 },
-    }).then(
+    webhooks.deliveries<Delivery>(hook.id).then(
       (res) => setItems(res.items),
       (err) => setError(describeError(err)),
     );
   }, [hook.id]);
   useEffect(load, [load]);
   const retry = (d: Delivery) =>
-    toastAction(
-      () => api("POST", `/api/jobs/${encodeURIComponent(d.jobId)}/retry`),
-      "Delivery queued again.",
-      load,
-    );
+    toastAction(() => jobs.act(d.jobId, "retry"), "Delivery queued again.", load);
   return (
     <Dialog title={`Deliveries to ${hook.url}`} onClose={onClose} wide>
       {error && <p class="form-error">{error}</p>}

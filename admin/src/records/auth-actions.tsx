@@ -1,5 +1,6 @@
 import { useState } from "preact/hooks";
-import { api, describeError } from "../api/client";
+import { describeError } from "../api/client";
+import { pb } from "../api/pb";
 import type { Collection, RecordModel } from "../api/types";
 import { Dialog } from "../ui/dialog";
 import { toast } from "../ui/toasts";
@@ -15,7 +16,7 @@ export function AuthActions({
   onChanged: () => void;
 }) {
   const [impersonation, setImpersonation] = useState<string | null>(null);
-  const base = `/api/collections/${encodeURIComponent(collection.name)}`;
+  const accounts = pb.collection(collection.name);
   const run = async (what: string, action: () => Promise<unknown>) => {
     try {
       await action();
@@ -34,9 +35,7 @@ export function AuthActions({
             class="btn btn-sm"
             onClick={() =>
               run("Marked as verified.", async () => {
-                await api("PATCH", `${base}/records/${encodeURIComponent(record.id)}`, {
-                  body: { verified: true },
-                });
+                await accounts.update(record.id, { verified: true });
                 onChanged();
               })
             }
@@ -49,9 +48,7 @@ export function AuthActions({
             type="button"
             class="btn btn-sm"
             onClick={() =>
-              run("Verification email sent.", () =>
-                api("POST", `${base}/request-verification`, { body: { email: record.email } }),
-              )
+              run("Verification email sent.", () => accounts.requestVerification(String(record.email)))
             }
           >
             Send verification email
@@ -61,9 +58,7 @@ export function AuthActions({
           type="button"
           class="btn btn-sm"
           onClick={() =>
-            run("Password reset email sent.", () =>
-              api("POST", `${base}/request-password-reset`, { body: { email: record.email } }),
-            )
+            run("Password reset email sent.", () => accounts.requestPasswordReset(String(record.email)))
           }
         >
           Send password reset
@@ -74,12 +69,9 @@ export function AuthActions({
             class="btn btn-sm"
             onClick={async () => {
               try {
-                const res = await api<{ token: string }>(
-                  "POST",
-                  `${base}/impersonate/${encodeURIComponent(record.id)}`,
-                  { body: { duration: 3600 } },
-                );
-                setImpersonation(res.token);
+                // A client of its own, signed in as the account: its token is what the dialog shows.
+                const acting = await accounts.impersonate(record.id, 3600);
+                setImpersonation(acting.authStore.token);
               } catch (err) {
                 toast(describeError(err), "error");
               }

@@ -1,6 +1,7 @@
-import { api, type ListResult } from "../api/client";
+import { present } from "../api/client";
+import { pb } from "../api/pb";
 import type { Collection, RecordModel } from "../api/types";
-import { columnFields, displayValue } from "./display";
+import { columnFields, displayValue } from "../fields/registry";
 
 /** Most rows an export fetches (page by page); a larger table wants the API, not a browser download. */
 const MAX_ROWS = 50_000;
@@ -14,11 +15,9 @@ export async function exportCsv(collection: Collection, filter: string, sort: st
   const lines = [fields.map((f) => cell(f.name)).join(",")];
   let count = 0;
   for (let page = 1; count < MAX_ROWS; page++) {
-    const res = await api<ListResult<RecordModel>>(
-      "GET",
-      `/api/collections/${encodeURIComponent(collection.name)}/records`,
-      { query: { page, perPage: PAGE, filter, sort, skipTotal: 1 } },
-    );
+    const res = await pb
+      .collection(collection.name)
+      .getList<RecordModel>(page, PAGE, present({ filter, sort, skipTotal: 1 }));
     for (const record of res.items)
       lines.push(fields.map((f) => cell(displayValue(f, record[f.name]))).join(","));
     count += res.items.length;

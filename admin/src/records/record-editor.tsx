@@ -1,12 +1,12 @@
 import { useState } from "preact/hooks";
-import { ApiError, api } from "../api/client";
+import { type ApiError, toApiError } from "../api/client";
+import { pb } from "../api/pb";
 import type { Collection, Field, RecordModel } from "../api/types";
-import { isMultiple } from "../api/types";
+import type { BodyPart } from "../fields/field-type";
+import { editableFields, fieldTypeOf, labelField, recordLabel } from "../fields/registry";
 import { ConfirmDialog, Dialog } from "../ui/dialog";
 import { toast } from "../ui/toasts";
 import { AuthActions } from "./auth-actions";
-import { editableFields } from "./display";
-import { FieldInput, type FileChanges } from "./field-input";
 
 interface RecordEditorProps {
   collection: Collection;
@@ -16,69 +16,76 @@ interface RecordEditorProps {
   onSaved: () => void;
 }
 
-const NO_FILE_CHANGES: FileChanges = { added: [], removed: [] };
+/** The form's value of a field: its type's own form value, else the record's value ("" for a new record). */
+function formValue(field: Field, record: RecordModel | null): unknown {
+  const def = fieldTypeOf(field);
+  if (def.formValue) return def.formValue(field, record);
+  return record ? record[field.name] : "";
+}
 
-function initialValue(field: Field, record: RecordModel | null): unknown {
-  const value = record?.[field.name];
-  if (field.type === "json")
-    return value === undefined || value === null ? "" : JSON.stringify(value, null, 2);
-  if (field.type === "password") return "";
-  if (record) return value;
-  if (field.type === "bool") return false;
-  if (isMultiple(field)) return [];
-  if (field.type === "number") return null;
-  return "";
+function bodyPart(field: Field, value: unknown): BodyPart {
+  const def = fieldTypeOf(field);
+  return def.toBody ? def.toBody(field, value) : { json: { [field.name]: value } };
+}
+
+/** Whether the person must fill the field: not an id (generated), not a value an empty input keeps. */
+function mustFill(field: Field, isNew: boolean): boolean {
+  if (!field.required) return false;
+  if (field.system && field.name === "id") return false;
+  return isNew || !fieldTypeOf(field).keepsWhenBlank;
+}
+
+function label(field: Field, isNew: boolean) {
+  return (
+    <>
+      {field.name}
+      {mustFill(field, isNew) && (
+        <>
+          <span class="required-mark" aria-hidden="true">
+            {" *"}
+          </span>
+          <span class="sr-only"> (required)</span>
+        </>
+      )}
+      <span class="field-type-label">{field.type}</span>
+    </>
+  );
 }
 
 /**
- * Creates or edits one record in a side drawer. JSON fields are parsed here (a parse error shows
- * next to the field); everything else is checked by the API, whose messages land next to their fields.
+ * Creates or edits one record in a side drawer. Each field's type turns its form value into the
+ * body (JSON parsed, uploads as multipart parts; a local problem shows next to the field);
+ * everything else is checked by the API, whose messages land next to their fields.
  */
 export function RecordEditor({ collection, record, onClose, onSaved }: RecordEditorProps) {
   const fields = editableFields(collection);
   const [values, setValues] = useState<Record<string, unknown>>(() =>
-    Object.fromEntries(fields.map((f) => [f.name, initialValue(f, record)])),
+    Object.fromEntries(fields.map((f) => [f.name, formValue(f, record)])),
   );
-  const [passwordConfirm, setPasswordConfirm] = useState("");
-  const [files, setFiles] = useState<Record<string, FileChanges>>({});
   const [error, setError] = useState<ApiError | null>(null);
   const [localErrors, setLocalErrors] = useState<Record<string, string>>({});
   const [busy, setBusy] = useState(false);
   const [confirmDelete, setConfirmDelete] = useState(false);
-  const base = `/api/collections/${encodeURIComponent(collection.name)}/records`;
+  const records = pb.collection(collection.name);
   const isAuth = collection.type === "auth";
 
-  const payload = (): Record<string, unknown> | null => {
-    const out: Record<string, unknown> = {};
+  /** The JSON keys and uploads of the form, or null when a field has a local problem. */
+  const payload = (): { json: Record<string, unknown>; files: [string, File][] } | null => {
+    const json: Record<string, unknown> = {};
+    const files: [string, File][] = [];
     const problems: Record<string, string> = {};
     for (const f of fields) {
       const v = values[f.name];
-      if (f.type === "file") continue;
       // An edit sends only what changed: the audit log then names the fields that really changed.
-      if (record && JSON.stringify(v) === JSON.stringify(initialValue(f, record))) continue;
+      if (record && JSON.stringify(v) === JSON.stringify(formValue(f, record))) continue;
       if (f.name === "id" && (record || v === "")) continue;
-      if (f.type === "password") {
-        if (v) {
-          out[f.name] = v;
-          out[`${f.name}Confirm`] = passwordConfirm;
-        }
-        continue;
-      }
-      if (f.type === "json") {
-        const textValue = String(v ?? "").trim();
-        if (textValue === "") out[f.name] = null;
-        else
-          try {
-            out[f.name] = JSON.parse(textValue);
-          } catch {
-            problems[f.name] = "This is not valid JSON.";
-          }
-        continue;
-      }
-      out[f.name] = v;
+      const part = bodyPart(f, v);
+      if (part.error) problems[f.name] = part.error;
+      Object.assign(json, part.json);
+      files.push(...(part.files ?? []));
     }
     setLocalErrors(problems);
-    return Object.keys(problems).length ? null : out;
+    return Object.keys(problems).length ? null : { json, files };
   };
 
   const save = async (event: Event) => {
@@ -88,28 +95,19 @@ export function RecordEditor({ collection, record, onClose, onSaved }: RecordEdi
     setBusy(true);
     setError(null);
     try {
-      const fileFields = fields.filter((f) => f.type === "file");
-      const hasFiles = fileFields.some(
-        (f) => (files[f.name]?.added.length ?? 0) + (files[f.name]?.removed.length ?? 0) > 0,
-      );
-      let body: unknown = data;
-      if (hasFiles) {
+      let body: Record<string, unknown> | FormData = data.json;
+      if (data.files.length > 0) {
         const form = new FormData();
-        for (const f of fileFields) {
-          const change = files[f.name];
-          if (!change) continue;
-          if (change.removed.length) data[`${f.name}-`] = change.removed;
-          for (const file of change.added) form.append(isMultiple(f) ? `${f.name}+` : f.name, file);
-        }
-        form.append("@jsonPayload", JSON.stringify(data));
+        for (const [part, file] of data.files) form.append(part, file);
+        form.append("@jsonPayload", JSON.stringify(data.json));
         body = form;
       }
-      if (record) await api("PATCH", `${base}/${encodeURIComponent(record.id)}`, { body });
-      else await api("POST", base, { body });
+      if (record) await records.update(record.id, body);
+      else await records.create(body);
       toast(record ? "Record saved." : "Record created.");
       onSaved();
     } catch (err) {
-      setError(err instanceof ApiError ? err : new ApiError(0, String(err)));
+      setError(toApiError(err));
     } finally {
       setBusy(false);
     }
@@ -119,20 +117,20 @@ export function RecordEditor({ collection, record, onClose, onSaved }: RecordEdi
     if (!record) return;
     setBusy(true);
     try {
-      await api("DELETE", `${base}/${encodeURIComponent(record.id)}`);
+      await records.delete(record.id);
       toast("Record deleted.");
       onSaved();
     } catch (err) {
       setConfirmDelete(false);
-      setError(err instanceof ApiError ? err : new ApiError(0, String(err)));
+      setError(toApiError(err));
     } finally {
       setBusy(false);
     }
   };
 
   const fieldError = (name: string) => localErrors[name] ?? error?.fieldMessage(name);
-  const unplaced =
-    error && !fields.some((f) => error.fieldMessage(f.name)) && !error.fieldMessage("passwordConfirm");
+  const errorKeys = fields.flatMap((f) => fieldTypeOf(f).errorKeys?.(f) ?? [f.name]);
+  const unplaced = error && !errorKeys.some((key) => error.fieldMessage(key));
   const formId = "record-form";
   return (
     <Dialog
@@ -164,41 +162,25 @@ export function RecordEditor({ collection, record, onClose, onSaved }: RecordEdi
             {error.message}
           </p>
         )}
-        {fields.map((f) => (
-          <div key={f.name}>
-            <FieldInput
-              collection={collection}
-              record={record}
-              field={f}
-              value={values[f.name]}
-              onChange={(v) => setValues((prev) => ({ ...prev, [f.name]: v }))}
-              files={files[f.name] ?? NO_FILE_CHANGES}
-              onFiles={(c) => setFiles((prev) => ({ ...prev, [f.name]: c }))}
-              error={fieldError(f.name)}
-            />
-            {f.type === "password" && (values[f.name] || !record) ? (
-              <div class="form-field">
-                <label for={`field-${f.name}-confirm`}>Confirm {f.name}</label>
-                <input
-                  id={`field-${f.name}-confirm`}
-                  type="password"
-                  autoComplete="new-password"
-                  value={passwordConfirm}
-                  onInput={(e) => setPasswordConfirm(e.currentTarget.value)}
-                  aria-invalid={fieldError(`${f.name}Confirm`) ? true : undefined}
-                  aria-describedby={
-                    fieldError(`${f.name}Confirm`) ? `field-${f.name}-confirm-error` : undefined
-                  }
-                />
-                {fieldError(`${f.name}Confirm`) && (
-                  <p class="field-error" id={`field-${f.name}-confirm-error`}>
-                    {fieldError(`${f.name}Confirm`)}
-                  </p>
-                )}
-              </div>
-            ) : null}
-          </div>
-        ))}
+        {fields.map((f) => {
+          const { Input } = fieldTypeOf(f);
+          return (
+            <div key={f.name}>
+              <Input
+                id={`field-${f.name}`}
+                label={label(f, record === null)}
+                collection={collection}
+                record={record}
+                field={f}
+                value={values[f.name]}
+                onChange={(v) => setValues((prev) => ({ ...prev, [f.name]: v }))}
+                errorOf={fieldError}
+                labelFieldOf={labelField}
+                recordLabelOf={recordLabel}
+              />
+            </div>
+          );
+        })}
       </form>
       {record && isAuth && <AuthActions collection={collection} record={record} onChanged={onSaved} />}
       {confirmDelete && (

@@ -1,6 +1,5 @@
 import type { Collection, Field, RecordModel } from "../api/types";
-import { columnFields, displayValue } from "./display";
-import { FileThumb } from "./file-thumb";
+import { columnFields, displayValue, fieldTypeOf, recordLabel } from "../fields/registry";
 
 interface RecordTableProps {
   collection: Collection;
@@ -10,6 +9,8 @@ interface RecordTableProps {
   selected: Set<string>;
   onSelect: (ids: Set<string>) => void;
   onOpen: (record: RecordModel) => void;
+  /** Columns the person chose not to see (the id is always shown). */
+  hidden: Set<string>;
 }
 
 /** The next sort after a click on a column: ascending, then descending, then none. */
@@ -25,22 +26,20 @@ function ariaSort(current: string, name: string): "ascending" | "descending" | u
   return undefined;
 }
 
+/** A cell as its field's type draws it, else its value as text. */
 function Cell({ collection, record, field }: { collection: Collection; record: RecordModel; field: Field }) {
   const value = record[field.name];
-  if (field.type === "bool")
-    return <span class={`pill ${value ? "pill-on" : ""}`}>{value ? "true" : "false"}</span>;
-  if (field.type === "file") {
-    const names = (Array.isArray(value) ? value : value ? [value] : []) as string[];
-    if (names.length === 0) return <span class="muted">—</span>;
+  const { Cell: TypeCell } = fieldTypeOf(field);
+  if (TypeCell)
     return (
-      <span class="cell-files">
-        {names.slice(0, 3).map((n) => (
-          <FileThumb key={n} collection={collection} record={record} field={field} name={n} size="small" />
-        ))}
-        {names.length > 3 && <span class="muted">+{names.length - 3}</span>}
-      </span>
+      <TypeCell
+        collection={collection}
+        record={record}
+        field={field}
+        value={value}
+        recordLabelOf={recordLabel}
+      />
     );
-  }
   const text = displayValue(field, value);
   return (
     <span class={`cell-text cell-${field.type}`} title={text.length > 40 ? text : undefined}>
@@ -49,7 +48,10 @@ function Cell({ collection, record, field }: { collection: Collection; record: R
   );
 }
 
-/** Records as a table: sortable column headers, a checkbox per row for bulk actions, the id opens the editor. */
+/**
+ * Records as a table: sortable column headers, a checkbox per row for bulk actions, the id opens
+ * the editor. A wide table scrolls sideways with the checkbox and id columns pinned.
+ */
 export function RecordTable({
   collection,
   records,
@@ -58,8 +60,10 @@ export function RecordTable({
   selected,
   onSelect,
   onOpen,
+  hidden,
 }: RecordTableProps) {
-  const fields = columnFields(collection);
+  const fields = columnFields(collection).filter((f) => f.name === "id" || !hidden.has(f.name));
+  const pinned = (f: Field) => (f.name === "id" ? "col-id pinned" : undefined);
   const allSelected = records.length > 0 && records.every((r) => selected.has(r.id));
   const toggleAll = () => onSelect(allSelected ? new Set() : new Set(records.map((r) => r.id)));
   const toggle = (id: string) => {
@@ -74,7 +78,7 @@ export function RecordTable({
         <caption class="sr-only">Records of {collection.name}</caption>
         <thead>
           <tr>
-            <th scope="col" class="col-check">
+            <th scope="col" class="col-check pinned">
               <input
                 type="checkbox"
                 aria-label="Select all records on this page"
@@ -83,7 +87,7 @@ export function RecordTable({
               />
             </th>
             {fields.map((f) => (
-              <th key={f.name} scope="col" aria-sort={ariaSort(sort, f.name)}>
+              <th key={f.name} scope="col" aria-sort={ariaSort(sort, f.name)} class={pinned(f)}>
                 <button type="button" class="sort-button" onClick={() => onSort(nextSort(sort, f.name))}>
                   <span class="field-type-label" aria-hidden="true">
                     {f.type}
@@ -100,7 +104,7 @@ export function RecordTable({
         <tbody>
           {records.map((r) => (
             <tr key={r.id} class={selected.has(r.id) ? "row-selected" : undefined}>
-              <td class="col-check">
+              <td class="col-check pinned">
                 <input
                   type="checkbox"
                   aria-label={`Select record ${r.id}`}
@@ -109,7 +113,7 @@ export function RecordTable({
                 />
               </td>
               {fields.map((f) => (
-                <td key={f.name}>
+                <td key={f.name} class={pinned(f)}>
                   {f.name === "id" ? (
                     <button
                       type="button"

@@ -1,13 +1,17 @@
 import { useCallback, useEffect, useState } from "preact/hooks";
-import { ApiError, api, describeError, type ListResult } from "../api/client";
+import { type ApiError, describeError, type ListResult, present, toApiError } from "../api/client";
 import { useCollections } from "../api/collections-store";
+import { pb } from "../api/pb";
 import type { RecordModel } from "../api/types";
 import { ApiPreview } from "../collections/api-preview";
-import { href } from "../router";
+import { columnFields, relationExpand } from "../fields/registry";
+import { href, navigate } from "../router";
 import { ConfirmDialog, Dialog } from "../ui/dialog";
 import { describedBy } from "../ui/form-field";
 import { Pagination } from "../ui/pagination";
 import { toast } from "../ui/toasts";
+import { useHiddenColumns } from "./column-choice";
+import { ColumnPicker } from "./column-picker";
 import { exportCsv } from "./csv";
 import { RecordEditor } from "./record-editor";
 import { RecordTable } from "./record-table";
@@ -29,6 +33,7 @@ export function RecordsScreen({ name }: { name: string }) {
   const [confirmBulk, setConfirmBulk] = useState(false);
   const [busy, setBusy] = useState(false);
   const [showApi, setShowApi] = useState(false);
+  const [hiddenColumns, setHiddenColumns] = useHiddenColumns(name);
 
   const defaultSort = collection?.fields.some((f) => f.name === "created") ? "-created" : "";
   const activeSort = sort ?? defaultSort;
@@ -36,15 +41,18 @@ export function RecordsScreen({ name }: { name: string }) {
   const load = useCallback(async () => {
     if (!collection) return;
     try {
-      const res = await api<ListResult<RecordModel>>(
-        "GET",
-        `/api/collections/${encodeURIComponent(collection.name)}/records`,
-        { query: { page, perPage: PER_PAGE, filter, sort: activeSort } },
-      );
+      const res = await pb
+        .collection(collection.name)
+        // Related records come along, so relation cells and the drawer name them, not their ids.
+        .getList<RecordModel>(
+          page,
+          PER_PAGE,
+          present({ filter, sort: activeSort, expand: relationExpand(collection) }),
+        );
       setResult(res);
       setError(null);
     } catch (err) {
-      setError(err instanceof ApiError ? err : new ApiError(0, String(err)));
+      setError(toApiError(err));
     }
   }, [collection, page, filter, activeSort]);
 
@@ -75,10 +83,7 @@ export function RecordsScreen({ name }: { name: string }) {
     let failed = 0;
     for (const id of selected) {
       try {
-        await api(
-          "DELETE",
-          `/api/collections/${encodeURIComponent(collection.name)}/records/${encodeURIComponent(id)}`,
-        );
+        await pb.collection(collection.name).delete(id);
       } catch {
         failed++;
       }
@@ -119,15 +124,25 @@ export function RecordsScreen({ name }: { name: string }) {
           </h1>
         </div>
         <div class="actions">
-          <a class="btn" href={href(`/collections/${encodeURIComponent(collection.name)}/schema`)}>
+          {/* A button that navigates: it looks like one, so it is one to assistive technology too. */}
+          <button
+            type="button"
+            class="btn"
+            onClick={() => navigate(`/collections/${encodeURIComponent(collection.name)}/schema`)}
+          >
             Edit collection
-          </a>
+          </button>
           <button type="button" class="btn" onClick={() => setShowApi(true)}>
             API preview
           </button>
           <button type="button" class="btn" onClick={doExport}>
             Export CSV
           </button>
+          <ColumnPicker
+            fields={columnFields(collection).filter((f) => f.name !== "id")}
+            hidden={hiddenColumns}
+            onChange={setHiddenColumns}
+          />
           {!readOnly && (
             <button type="button" class="btn btn-primary" onClick={() => setEditing("new")}>
               + New record
@@ -202,6 +217,7 @@ export function RecordsScreen({ name }: { name: string }) {
           selected={selected}
           onSelect={setSelected}
           onOpen={setEditing}
+          hidden={hiddenColumns}
         />
       )}
       {result && result.totalItems > 0 && (

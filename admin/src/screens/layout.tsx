@@ -2,7 +2,7 @@ import type { ComponentChildren } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import { useCollections } from "../api/collections-store";
 import { session } from "../api/session";
-import { href } from "../router";
+import { href, navigate } from "../router";
 
 interface LayoutProps {
   path: string;
@@ -10,11 +10,13 @@ interface LayoutProps {
 }
 
 const SECTIONS = [
+  { path: "/dashboard", label: "Dashboard" },
   { path: "/settings", label: "Settings" },
   { path: "/audit", label: "Audit log" },
   { path: "/logs", label: "Logs" },
   { path: "/jobs", label: "Jobs" },
   { path: "/webhooks", label: "Webhooks" },
+  { path: "/api-keys", label: "API keys" },
 ];
 
 /** The frame of every signed-in screen: sidebar of collections and sections, content on the right. */
@@ -84,9 +86,9 @@ export function Layout({ path, children }: LayoutProps) {
               ))}
             </ul>
           )}
-          <a class="btn btn-block btn-sm" href={href("/new-collection")}>
+          <button type="button" class="btn btn-block btn-sm" onClick={() => navigate("/new-collection")}>
             + New collection
-          </a>
+          </button>
         </div>
         <div class="sidebar-section">
           <h2 class="sidebar-title">System</h2>

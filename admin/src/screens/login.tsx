@@ -1,23 +1,15 @@
 import { useState } from "preact/hooks";
-import { api } from "../api/client";
-import { type Superuser, session } from "../api/session";
+import { pb } from "../api/pb";
 import { InputField } from "../ui/form-field";
 import { useApiSubmit } from "../ui/use-api-submit";
 import { AuthCard } from "./auth-card";
-
-interface AuthAnswer {
-  token: string;
-  record: Superuser;
-}
 
 export function LoginScreen() {
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
   const { error, busy, submit } = useApiSubmit(async () => {
-    const res = await api<AuthAnswer>("POST", "/api/collections/_superusers/auth-with-password", {
-      body: { identity: email, password },
-    });
-    session.signIn(res.token, res.record);
+    // The SDK keeps the token and record in the admin's auth store: that is the sign-in.
+    await pb.collection("_superusers").authWithPassword(email, password);
   });
 
   const emailError = error?.fieldMessage("identity");

@@ -1,6 +1,6 @@
 import { useState } from "preact/hooks";
-import { api } from "../api/client";
-import { type Superuser, session } from "../api/session";
+import { setupSuperuser } from "../api/backroom";
+import { session } from "../api/session";
 import { navigate } from "../router";
 import { InputField } from "../ui/form-field";
 import { useApiSubmit } from "../ui/use-api-submit";
@@ -12,9 +12,7 @@ export function SetupScreen({ token }: { token: string }) {
   const [password, setPassword] = useState("");
   const [passwordConfirm, setPasswordConfirm] = useState("");
   const { error, busy, submit } = useApiSubmit(async () => {
-    const res = await api<{ token: string; record: Superuser }>("POST", "/api/admin/setup", {
-      body: { token, email, password, passwordConfirm },
-    });
+    const res = await setupSuperuser({ token, email, password, passwordConfirm });
     session.signIn(res.token, res.record);
     navigate("/");
   });

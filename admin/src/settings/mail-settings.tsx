@@ -1,5 +1,6 @@
 import { useState } from "preact/hooks";
-import { ApiError, api } from "../api/client";
+import { type ApiError, toApiError } from "../api/client";
+import { pb } from "../api/pb";
 import { CheckboxField, describedBy, FormField } from "../ui/form-field";
 import { toast } from "../ui/toasts";
 import type { SectionProps } from "./settings-types";
@@ -50,10 +51,10 @@ export function MailSettings({ settings, error, busy, onSave }: SectionProps) {
     setSending(true);
     setTestError(null);
     try {
-      await api("POST", "/api/settings/test/email", { body: { email: testTo, template: "verification" } });
+      await pb.settings.testEmail("_superusers", testTo, "verification");
       toast(`Test email sent to ${testTo}.`);
     } catch (err) {
-      setTestError(err instanceof ApiError ? err : new ApiError(0, String(err)));
+      setTestError(toApiError(err));
     } finally {
       setSending(false);
     }

@@ -1,11 +1,19 @@
 import { useState } from "preact/hooks";
 import { DataTable } from "../ui/data-table";
-import { CheckboxField } from "../ui/form-field";
-import type { RateLimitRule, SectionProps } from "./settings-types";
+import { CheckboxField, InputField } from "../ui/form-field";
+import type { AuthFailureLimits, RateLimitRule, SectionProps } from "./settings-types";
 
-/** Rate limits: on/off and the rules (label, requests per window, audience). */
+const FAILURE_FIELDS: [keyof AuthFailureLimits, string][] = [
+  ["perIdentity", "Failed sign-ins per account"],
+  ["perIdentityDuration", "Account lock window (s, after the last failure)"],
+  ["perIP", "Failed sign-ins per address"],
+  ["perIPDuration", "Address window (s)"],
+];
+
+/** Rate limits: on/off, the rules (label, requests per window, audience) and the failed sign-in locks. */
 export function RateLimitSettings({ settings, error, busy, onSave }: SectionProps) {
   const [limits, setLimits] = useState(settings.rateLimits);
+  const [failures, setFailures] = useState(settings.authFailureLimits);
   const setRule = (i: number, patch: Partial<RateLimitRule>) =>
     setLimits({ ...limits, rules: limits.rules.map((r, j) => (j === i ? { ...r, ...patch } : r)) });
   const msg = (i: number, key: string) => error?.fieldMessage("rateLimits", "rules", i, key);
@@ -15,7 +23,7 @@ export function RateLimitSettings({ settings, error, busy, onSave }: SectionProp
       noValidate
       onSubmit={(e) => {
         e.preventDefault();
-        onSave({ rateLimits: limits });
+        onSave({ rateLimits: limits, authFailureLimits: failures });
       }}
     >
       <CheckboxField
@@ -73,6 +81,20 @@ export function RateLimitSettings({ settings, error, busy, onSave }: SectionProp
           </tr>
         ))}
       </DataTable>
+      <fieldset class="stack">
+        <legend>Failed sign-ins (passwords and codes; 0 turns a lock off)</legend>
+        {FAILURE_FIELDS.map(([key, label]) => (
+          <InputField
+            key={key}
+            id={`auth-failures-${key}`}
+            label={label}
+            value={String(failures[key])}
+            error={error?.fieldMessage("authFailureLimits", key)}
+            onValue={(v) => setFailures({ ...failures, [key]: Number(v) })}
+            input={{ type: "number", min: 0 }}
+          />
+        ))}
+      </fieldset>
       <div class="row">
         <button
           type="button"

@@ -1,5 +1,6 @@
 import { useEffect, useState } from "preact/hooks";
-import { ApiError, api } from "../api/client";
+import { type ApiError, toApiError } from "../api/client";
+import { pb } from "../api/pb";
 import { Tabs } from "../ui/tabs";
 import { toast } from "../ui/toasts";
 import { ApplicationSettings } from "./application-settings";
@@ -19,7 +20,10 @@ export function SettingsScreen() {
   const [busy, setBusy] = useState(false);
 
   useEffect(() => {
-    api<Settings>("GET", "/api/settings").then(setSettings, (err) => setError(err));
+    pb.settings.getAll().then(
+      (all) => setSettings(all as Settings),
+      (err) => setError(toApiError(err)),
+    );
   }, []);
 
   /** PATCHes one section; the API answers with the whole (masked) settings. */
@@ -27,11 +31,11 @@ export function SettingsScreen() {
     setBusy(true);
     setError(null);
     try {
-      setSettings(await api<Settings>("PATCH", "/api/settings", { body: patch }));
+      setSettings((await pb.settings.update(patch)) as Settings);
       toast("Settings saved.");
       return true;
     } catch (err) {
-      setError(err instanceof ApiError ? err : new ApiError(0, String(err)));
+      setError(toApiError(err));
       return false;
     } finally {
       setBusy(false);

@@ -14,7 +14,11 @@ export interface Settings {
     localName: string;
   };
   rateLimits: { enabled: boolean; rules: RateLimitRule[] };
+  /** Backroom's own: failed sign-ins that lock an account or an address out. */
+  authFailureLimits: AuthFailureLimits;
   s3: S3Settings;
+  /** Backroom's own: the OpenAPI document and /api/docs (guests read them only with `guests`). */
+  openapi: { enabled: boolean; guests: boolean };
   [section: string]: unknown;
 }
 
@@ -26,6 +30,13 @@ export interface S3Settings {
   accessKey: string;
   secret: string;
   forcePathStyle: boolean;
+}
+
+export interface AuthFailureLimits {
+  perIdentity: number;
+  perIdentityDuration: number;
+  perIP: number;
+  perIPDuration: number;
 }
 
 export interface RateLimitRule {

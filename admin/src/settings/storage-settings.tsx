@@ -1,5 +1,6 @@
 import { useEffect, useState } from "preact/hooks";
-import { api } from "../api/client";
+import { storageState } from "../api/backroom";
+import { pb } from "../api/pb";
 import { CheckboxField, describedBy, FormField } from "../ui/form-field";
 import { toast } from "../ui/toasts";
 import { useApiSubmit } from "../ui/use-api-submit";
@@ -8,7 +9,7 @@ import type { S3Settings, SectionProps } from "./settings-types";
 /** Where uploaded files go now, and who decided (GET /api/settings/storage). */
 interface StorageState {
   source: "environment" | "settings";
-  kind: "local" | "s3";
+  kind: "local" | "database" | "s3";
   bucket?: string;
 }
 
@@ -19,10 +20,10 @@ export function StorageSettings({ settings, error, busy, onSave }: SectionProps)
   const [s3, setS3] = useState<S3Settings>(settings.s3);
   const [state, setState] = useState<StorageState | null>(null);
   useEffect(() => {
-    api<StorageState>("GET", "/api/settings/storage").then(setState, () => setState(null));
+    storageState<StorageState>().then(setState, () => setState(null));
   }, [settings]);
   const test = useApiSubmit(async () => {
-    await api("POST", "/api/settings/test/s3", { body: { filesystem: "storage" } });
+    await pb.settings.testS3("storage");
     toast("S3 answered: a test file was written, read back and deleted.");
   });
   const msg = (key: string) => error?.fieldMessage("s3", key);
@@ -75,7 +76,9 @@ export function StorageSettings({ settings, error, busy, onSave }: SectionProps)
             ? `Files go to the S3 bucket "${state.bucket}", set by the server's environment (flags or BACKROOM_S3_*); the settings below are not used.`
             : state.kind === "s3"
               ? `Files go to the S3 bucket "${state.bucket}".`
-              : "Files go to the local storage folder."}
+              : state.kind === "database"
+                ? "Files are kept in the PostgreSQL database, shared by every node."
+                : "Files go to the local storage folder."}
         </p>
       )}
       <form class="stack" noValidate onSubmit={save}>

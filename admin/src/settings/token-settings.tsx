@@ -1,6 +1,7 @@
 import { useState } from "preact/hooks";
-import { ApiError, api } from "../api/client";
+import { type ApiError, toApiError } from "../api/client";
 import { reloadCollections, useCollections } from "../api/collections-store";
+import { pb } from "../api/pb";
 import type { Collection } from "../api/types";
 import { describedBy, FormField } from "../ui/form-field";
 import { toast } from "../ui/toasts";
@@ -28,13 +29,13 @@ function TokenDuration({ collection }: { collection: Collection }) {
     event.preventDefault();
     setError(null);
     try {
-      await api("PATCH", `/api/collections/${encodeURIComponent(collection.id)}`, {
-        body: { authToken: { ...(collection.authToken ?? {}), duration } },
+      await pb.collections.update(collection.id, {
+        authToken: { ...(collection.authToken ?? {}), duration },
       });
       await reloadCollections();
       toast(`Token duration of ${collection.name} saved.`);
     } catch (err) {
-      setError(err instanceof ApiError ? err : new ApiError(0, String(err)));
+      setError(toApiError(err));
     }
   };
   return (

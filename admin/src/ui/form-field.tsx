@@ -43,12 +43,15 @@ export function CheckboxField({
   checked,
   onChange,
   disabled,
+  describedById,
 }: {
   id: string;
   label: ComponentChildren;
   checked: boolean;
   onChange: (value: boolean) => void;
   disabled?: boolean;
+  /** The id of a text elsewhere that explains the checkbox (read after its label). */
+  describedById?: string;
 }) {
   return (
     <div class="checkbox-field">
@@ -57,6 +60,7 @@ export function CheckboxField({
         type="checkbox"
         checked={checked}
         disabled={disabled}
+        aria-describedby={describedById}
         onChange={(e) => onChange((e.currentTarget as HTMLInputElement).checked)}
       />
       <label for={id}>{label}</label>

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { type Browser, chromium, type Page } from "playwright-core";
@@ -25,10 +25,15 @@ export function browserSuiteReady(): boolean {
     throw new Error(
       `The admin UI is not built (${ADMIN_BUILD_DIR}index.html is missing): run npm run build:admin.`,
     );
+  return chromiumAvailable();
+}
+
+/** Whether chromium is installed: a missing one skips browser suites locally, fails them under CI=true. */
+export function chromiumAvailable(): boolean {
   if (existsSync(CHROMIUM)) return true;
   if (process.env.CI === "true")
     throw new Error(`${CHROMIUM} is required under CI=true (apt-get install chromium).`);
-  console.warn(`[tests] ${CHROMIUM} missing: skipping the admin end-to-end suite`);
+  console.warn(`[tests] ${CHROMIUM} missing: skipping the browser suites`);
   return false;
 }
 
@@ -53,7 +58,9 @@ const axeSource = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
 
 /** Runs axe-core in the page; fails on serious or critical violations (naming each, with its elements). */
 export async function expectNoSeriousAxeViolations(page: Page, screen: string): Promise<void> {
-  if (!(await page.evaluate<boolean>('"axe" in window'))) await page.addScriptTag({ path: axeSource });
+  // Evaluated, not added as a <script>: the admin's CSP (rightly) refuses inline scripts.
+  if (!(await page.evaluate<boolean>('"axe" in window')))
+    await page.evaluate(readFileSync(axeSource, "utf8"));
   const violations = await page.evaluate(async () => {
     // The server's tsconfig has no DOM types: the page's global is reached through globalThis.
     const axe = (globalThis as unknown as { axe: { run(): Promise<{ violations: AxeViolation[] }> } }).axe;
@@ -67,4 +74,21 @@ export async function expectNoSeriousAxeViolations(page: Page, screen: string): 
   });
   const serious = violations.filter((v) => v.impact === "serious" || v.impact === "critical");
   expect(serious, `axe on ${screen}: ${JSON.stringify(serious, null, 1)}`).toEqual([]);
+}
+
+/**
+ * Collects what the page's Content Security Policy blocks, from every document the page loads:
+ * the browser's `securitypolicyviolation` events and its console reports. The list fills as the
+ * page is used.
+ */
+export async function collectCspViolations(page: Page): Promise<string[]> {
+  const violations: string[] = [];
+  page.on("console", (message) => {
+    if (/Content Security Policy/i.test(message.text())) violations.push(message.text());
+  });
+  await page.addInitScript(
+    'document.addEventListener("securitypolicyviolation", (e) => console.error(' +
+      '"Content Security Policy violation: " + e.violatedDirective + " blocked " + (e.blockedURI || "inline")));',
+  );
+  return violations;
 }

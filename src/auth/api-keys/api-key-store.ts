@@ -1,5 +1,6 @@
 import { nowDate } from "../../ids.js";
 import type { Db } from "../../store/store.js";
+import { systemTables } from "../../store/system-tables.js";
 import type { ApiKeyScope } from "./scopes.js";
 
 interface ApiKeyRow {
@@ -59,13 +60,13 @@ export async function insertApiKey(
     last_used: "",
     revoked: "",
   };
-  await db.insertInto("_api_keys").values(row).execute();
+  await systemTables(db).insertInto("_api_keys").values(row).execute();
   return toInfo(row);
 }
 
 /** Keys not revoked, oldest first. */
 export async function listActiveApiKeys(db: Db): Promise<ApiKeyInfo[]> {
-  const rows = (await db
+  const rows = (await systemTables(db)
     .selectFrom("_api_keys")
     .selectAll()
     .where("revoked", "=", "")
@@ -77,7 +78,7 @@ export async function listActiveApiKeys(db: Db): Promise<ApiKeyInfo[]> {
 
 /** The active key with this hash (one indexed lookup per request that carries a key). */
 export async function findActiveApiKey(db: Db, hash: string): Promise<ApiKeyInfo | undefined> {
-  const row = (await db
+  const row = (await systemTables(db)
     .selectFrom("_api_keys")
     .selectAll()
     .where("hash", "=", hash)
@@ -88,7 +89,7 @@ export async function findActiveApiKey(db: Db, hash: string): Promise<ApiKeyInfo
 
 /** Marks a key revoked (the row stays for the audit trail); false when no active key has this id. */
 export async function revokeApiKey(db: Db, id: string): Promise<boolean> {
-  const updated = await db
+  const updated = await systemTables(db)
     .updateTable("_api_keys")
     .set({ revoked: nowDate() })
     .where("id", "=", id)
@@ -98,5 +99,9 @@ export async function revokeApiKey(db: Db, id: string): Promise<boolean> {
 }
 
 export async function touchApiKey(db: Db, id: string): Promise<void> {
-  await db.updateTable("_api_keys").set({ last_used: nowDate() }).where("id", "=", id).execute();
+  await systemTables(db)
+    .updateTable("_api_keys")
+    .set({ last_used: nowDate() })
+    .where("id", "=", id)
+    .execute();
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { generateApiKey, looksLikeApiKey } from "./api-key-secret.js";
-import { parseScopes, scopeAllows } from "./scopes.js";
+import { hasSystemScope, parseScopes, scopeAllows } from "./scopes.js";
 
 const orders = { id: "pbc_orders", name: "orders" };
 
@@ -20,6 +20,15 @@ describe("API key scopes", () => {
     expect(scopeAllows(all, orders, "list")).toBe(true);
     expect(scopeAllows(all, { id: "pbc_su", name: "_superusers" }, "list")).toBe(false);
     expect("issues" in parseScopes([{ collection: "_superusers", operations: ["list"] }])).toBe(true);
+  });
+
+  it('"metrics" is a scope of its own: it reads the metrics and no collection', () => {
+    const parsed = parseScopes(["metrics", "metrics", { collection: "orders", operations: ["view"] }]);
+    if (!("scopes" in parsed)) throw new Error("expected scopes");
+    expect(parsed.scopes).toEqual(["metrics", { collection: "orders", operations: ["view"] }]);
+    expect(hasSystemScope(parsed.scopes, "metrics")).toBe(true);
+    expect(scopeAllows(["metrics"], orders, "view")).toBe(false);
+    expect("issues" in parseScopes(["everything"])).toBe(true);
   });
 
   it("keys have the documented shape", () => {

@@ -3,11 +3,21 @@ import { type IssueMap, issue } from "../../errors/api-error.js";
 export const SCOPE_OPERATIONS = ["list", "view", "create", "update", "delete"] as const;
 export type ScopeOperation = (typeof SCOPE_OPERATIONS)[number];
 
-/** What a key may do: operations on one collection (by name or id), or on every one with "*". */
-export interface ApiKeyScope {
+/** Operations on one collection (by name or id), or on every one with "*". */
+export interface CollectionScope {
   collection: string;
   operations: ScopeOperation[];
 }
+
+/** Scopes beyond records, named by a string: `"metrics"` lets a scraper read `/api/metrics`. */
+export const SYSTEM_SCOPES = ["metrics"] as const;
+export type SystemScope = (typeof SYSTEM_SCOPES)[number];
+
+/** What a key may do. */
+export type ApiKeyScope = CollectionScope | SystemScope;
+
+const isSystemScope = (v: unknown): v is SystemScope =>
+  typeof v === "string" && (SYSTEM_SCOPES as readonly string[]).includes(v);
 
 /**
  * Superusers are managed by superusers: a key may never touch `_superusers` (creating a superuser
@@ -27,12 +37,19 @@ export function parseScopes(input: unknown): { scopes: ApiKeyScope[] } | { issue
   const scopes: ApiKeyScope[] = [];
   const issues: IssueMap = {};
   input.forEach((raw, i) => {
+    if (isSystemScope(raw)) {
+      if (!scopes.includes(raw)) scopes.push(raw);
+      return;
+    }
     const entry = raw as { collection?: unknown; operations?: unknown } | null;
     const collection = entry && typeof entry === "object" ? entry.collection : undefined;
     const operations = entry && typeof entry === "object" ? entry.operations : undefined;
     if (typeof collection !== "string" || !COLLECTION_NAME.test(collection) || collection === OFF_LIMITS) {
       issues[String(i)] = {
-        collection: issue("validation_invalid_collection", 'Name a collection (not _superusers) or "*".'),
+        collection: issue(
+          "validation_invalid_collection",
+          `Name a collection (not _superusers) or "*", or give one of ${SYSTEM_SCOPES.map((s) => `"${s}"`).join(", ")}.`,
+        ),
       };
       return;
     }
@@ -59,7 +76,13 @@ export function scopeAllows(
   if (collection.name === OFF_LIMITS) return false;
   return scopes.some(
     (s) =>
+      typeof s === "object" &&
       (s.collection === "*" || s.collection === collection.name || s.collection === collection.id) &&
       s.operations.includes(op),
   );
+}
+
+/** Whether the scopes include a system scope such as `"metrics"`. */
+export function hasSystemScope(scopes: readonly ApiKeyScope[], scope: SystemScope): boolean {
+  return scopes.includes(scope);
 }

@@ -1,12 +1,12 @@
 import { sql } from "kysely";
-import { generateFromPattern } from "../../collections/fields/index.js";
+import { generateFromPattern, isTextField } from "../../collections/fields/index.js";
 import type { Collection } from "../../collections/model.js";
 import type { Db } from "../../store/store.js";
 
 /** A fresh tokenKey in the collection's own pattern. */
 export function newTokenKey(collection: Collection): string {
   const field = collection.fields.find((f) => f.name === "tokenKey");
-  const pattern = field?.type === "text" && field.autogeneratePattern ? field.autogeneratePattern : "";
+  const pattern = field && isTextField(field) && field.autogeneratePattern ? field.autogeneratePattern : "";
   return generateFromPattern(pattern || "[a-zA-Z0-9]{50}");
 }
 

@@ -1,9 +1,9 @@
 import { fieldType } from "../../collections/fields/index.js";
 import type { Collection } from "../../collections/model.js";
 import { ApiError, badRequest, issue, unauthorized } from "../../errors/api-error.js";
-import type { Services } from "../../http/services.js";
 import { canonicalEmail } from "../../records/auth-fields.js";
 import type { RequestContext } from "../../records/request-context.js";
+import type { AuthDeps } from "../auth-deps.js";
 import { verifyPassword } from "../passwords.js";
 import { signToken } from "../tokens.js";
 import { type JobLogger, runInBackground } from "./background-jobs.js";
@@ -20,7 +20,7 @@ import { sendAuthMail } from "./send-auth-mail.js";
  * the email field's domain rules, not in use) and mails a confirmation link to it.
  */
 export async function requestEmailChange(
-  services: Services,
+  services: AuthDeps,
   log: JobLogger,
   collection: Collection,
   body: Record<string, unknown>,
@@ -60,7 +60,7 @@ export async function requestEmailChange(
  * session, and voiding this token).
  */
 export async function confirmEmailChange(
-  services: Services,
+  services: AuthDeps,
   collection: Collection,
   body: Record<string, unknown>,
   ctx: RequestContext,
@@ -72,7 +72,11 @@ export async function confirmEmailChange(
   const { record, claims } = await recordFromToken(services, collection, token, "emailChange");
   const newEmail = claims.newEmail;
   if (typeof newEmail !== "string" || newEmail === "" || claims.email !== record.email) throw invalidToken();
-  if (!(await verifyPassword(String(record.password ?? ""), password))) {
+  // A password check like sign-in's: failures count against the account and the address.
+  const passwordOk = await services.failedAttempts.check(`${collection.id}:${record.id}`, ctx.ip, () =>
+    verifyPassword(String(record.password ?? ""), password),
+  );
+  if (!passwordOk) {
     throw badRequest("An error occurred while validating the submitted data.", {
       password: issue("validation_invalid_password", "Missing or invalid auth record password."),
     });

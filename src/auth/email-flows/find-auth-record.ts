@@ -1,13 +1,13 @@
 import { sql } from "kysely";
 import type { Collection } from "../../collections/model.js";
-import type { Services } from "../../http/services.js";
 import { canonicalEmail } from "../../records/auth-fields.js";
 import type { RecordValues } from "../../records/row-mapping.js";
 import type { Db } from "../../store/store.js";
+import type { AuthDeps } from "../auth-deps.js";
 
 /** The auth record with this email (compared canonically), if exactly one has it. */
 export async function findAuthRecordByEmail(
-  services: Services,
+  services: AuthDeps,
   collection: Collection,
   email: string,
   db: Db = services.store.db,

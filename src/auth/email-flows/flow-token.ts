@@ -1,7 +1,7 @@
 import type { Collection } from "../../collections/model.js";
 import { badRequest, issue } from "../../errors/api-error.js";
-import type { Services } from "../../http/services.js";
 import type { RecordValues } from "../../records/row-mapping.js";
+import type { AuthDeps } from "../auth-deps.js";
 import { peekClaims, type TokenClaims, type TokenType, verifyToken } from "../tokens.js";
 
 /** The one answer for any token that doesn't hold: nothing tells which check failed. */
@@ -16,7 +16,7 @@ export function invalidToken(): Error {
  * checking type, collection, signature (record tokenKey + collection secret) and expiry.
  */
 export async function recordFromToken(
-  services: Services,
+  services: AuthDeps,
   collection: Collection,
   token: string,
   type: TokenType,

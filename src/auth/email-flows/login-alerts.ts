@@ -1,4 +1,4 @@
-import type { Services } from "../../http/services.js";
+import type { AuthDeps } from "../auth-deps.js";
 import type { LoginEvent } from "../auth-events.js";
 import { rememberOrigin } from "./auth-origins.js";
 import { type JobLogger, runInBackground } from "./background-jobs.js";
@@ -10,13 +10,13 @@ import { sendAuthMail } from "./send-auth-mail.js";
  * record hasn't used before mails the authAlert template. The very first sign-in only records
  * its origin (there is nothing to compare it with). Runs in the background, off the request.
  */
-export function registerLoginAlerts(services: Services, log: JobLogger): void {
+export function registerLoginAlerts(services: AuthDeps, log: JobLogger): void {
   services.authEvents.on("login", (event) => {
     runInBackground(services, log, "login alert", () => alertOnNewOrigin(services, event));
   });
 }
 
-async function alertOnNewOrigin(services: Services, event: LoginEvent): Promise<void> {
+async function alertOnNewOrigin(services: AuthDeps, event: LoginEvent): Promise<void> {
   const { collection, record, ctx } = event;
   const alert = collection.auth?.authAlert as { enabled?: unknown } | undefined;
   if (alert?.enabled !== true) return;

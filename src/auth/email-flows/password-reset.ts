@@ -1,7 +1,7 @@
 import type { Collection } from "../../collections/model.js";
 import { issue } from "../../errors/api-error.js";
-import type { Services } from "../../http/services.js";
 import type { RequestContext } from "../../records/request-context.js";
+import type { AuthDeps } from "../auth-deps.js";
 import { signToken } from "../tokens.js";
 import { type JobLogger, runInBackground } from "./background-jobs.js";
 import { BodyFields } from "./body-fields.js";
@@ -14,7 +14,7 @@ import { sendAuthMail } from "./send-auth-mail.js";
 
 /** request-password-reset: answers at once; the lookup and the mail happen in the background. */
 export function requestPasswordReset(
-  services: Services,
+  services: AuthDeps,
   log: JobLogger,
   collection: Collection,
   body: Record<string, unknown>,
@@ -38,7 +38,7 @@ export function requestPasswordReset(
  * and marks the record verified: whoever read the mail owns the mailbox.
  */
 export async function confirmPasswordReset(
-  services: Services,
+  services: AuthDeps,
   collection: Collection,
   body: Record<string, unknown>,
   ctx: RequestContext,

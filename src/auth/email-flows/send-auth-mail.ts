@@ -1,5 +1,5 @@
 import type { Collection } from "../../collections/model.js";
-import type { Services } from "../../http/services.js";
+import type { AuthDeps } from "../auth-deps.js";
 import { renderTemplate } from "../mail/render-template.js";
 import { collectionTemplate, type TemplateKind } from "./email-templates.js";
 
@@ -14,7 +14,7 @@ export interface AuthMailValues {
 
 /** Renders the collection's template of `kind` with the app's name and URL and mails it to `to`. */
 export async function sendAuthMail(
-  services: Services,
+  services: AuthDeps,
   collection: Collection,
   kind: TemplateKind,
   to: string,

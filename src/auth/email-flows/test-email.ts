@@ -1,5 +1,5 @@
 import { badRequest, issue } from "../../errors/api-error.js";
-import type { Services } from "../../http/services.js";
+import type { AuthDeps } from "../auth-deps.js";
 import { SUPERUSERS } from "../authenticate.js";
 import { BodyFields } from "./body-fields.js";
 import { isTemplateKind, TEMPLATE_KINDS } from "./email-templates.js";
@@ -20,7 +20,7 @@ function reason(err: unknown): string {
  * email-change, otp, login-alert) and sends it to the given address, synchronously, so SMTP
  * problems come back as a 400 the superuser can read.
  */
-export async function sendTestEmail(services: Services, body: Record<string, unknown>): Promise<void> {
+export async function sendTestEmail(services: AuthDeps, body: Record<string, unknown>): Promise<void> {
   const fields = new BodyFields(body);
   const to = fields.email("email");
   const template = body.template;

@@ -1,7 +1,7 @@
 import type { Collection } from "../../collections/model.js";
 import { badRequest } from "../../errors/api-error.js";
-import type { Services } from "../../http/services.js";
 import type { RequestContext } from "../../records/request-context.js";
+import type { AuthDeps } from "../auth-deps.js";
 import { SUPERUSERS } from "../authenticate.js";
 import { signToken } from "../tokens.js";
 import { type JobLogger, runInBackground } from "./background-jobs.js";
@@ -17,7 +17,7 @@ import { sendAuthMail } from "./send-auth-mail.js";
  * background, so neither the answer nor its timing tells whether the email exists.
  */
 export function requestVerification(
-  services: Services,
+  services: AuthDeps,
   log: JobLogger,
   collection: Collection,
   body: Record<string, unknown>,
@@ -39,7 +39,7 @@ export function requestVerification(
 
 /** confirm-verification: marks the token's record verified; a token works once. */
 export async function confirmVerification(
-  services: Services,
+  services: AuthDeps,
   collection: Collection,
   body: Record<string, unknown>,
   ctx: RequestContext,

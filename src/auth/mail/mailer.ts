@@ -10,6 +10,29 @@ export interface MailMessage {
   text?: string;
 }
 
+/** An address, with an optional display name (`{ address: "ann@x.io", name: "Ann" }`). */
+export interface MailAddress {
+  address: string;
+  name?: string;
+}
+
+/**
+ * A message as hooks write it (PocketBase's `mailer.Message`): `from` defaults to Settings → sender
+ * name/address; attachments map file names to their content.
+ */
+export interface MailerMessage {
+  from?: MailAddress;
+  to: MailAddress[];
+  cc?: MailAddress[];
+  bcc?: MailAddress[];
+  subject: string;
+  html?: string;
+  /** Plain-text alternative; derived from the HTML when omitted. */
+  text?: string;
+  headers?: Record<string, string>;
+  attachments?: Record<string, string | Uint8Array>;
+}
+
 /**
  * Sends mail through the SMTP server configured in settings. The transport is rebuilt when the
  * SMTP settings change, so an update through /api/settings applies to the next message.
@@ -20,14 +43,37 @@ export class Mailer {
   constructor(private readonly settings: SettingsService) {}
 
   async send(message: MailMessage): Promise<void> {
-    const settings = await this.settings.get();
-    if (!settings.smtp.enabled) throw new Error("SMTP is not configured (settings.smtp.enabled is false)");
-    await (await this.transportFor(settings)).sendMail({
-      from: { name: settings.meta.senderName, address: settings.meta.senderAddress },
-      to: message.to,
+    await this.sendMessage({
+      to: [{ address: message.to }],
       subject: message.subject,
       html: message.html,
-      text: message.text ?? htmlToText(message.html),
+      ...(message.text !== undefined ? { text: message.text } : {}),
+    });
+  }
+
+  /** Any message (hooks' `newMailClient().send`): several recipients, cc/bcc, headers, attachments. */
+  async sendMessage(message: MailerMessage): Promise<void> {
+    checkMessage(message);
+    const settings = await this.settings.get();
+    if (!settings.smtp.enabled) throw new Error("SMTP is not configured (settings.smtp.enabled is false)");
+    const html = message.html ?? "";
+    await (await this.transportFor(settings)).sendMail({
+      from: message.from ?? { name: settings.meta.senderName, address: settings.meta.senderAddress },
+      to: message.to,
+      ...(message.cc?.length ? { cc: message.cc } : {}),
+      ...(message.bcc?.length ? { bcc: message.bcc } : {}),
+      subject: message.subject,
+      ...(html ? { html } : {}),
+      text: message.text ?? htmlToText(html),
+      ...(message.headers ? { headers: message.headers } : {}),
+      ...(message.attachments
+        ? {
+            attachments: Object.entries(message.attachments).map(([filename, content]) => ({
+              filename,
+              content: typeof content === "string" ? content : Buffer.from(content),
+            })),
+          }
+        : {}),
     });
   }
 
@@ -70,4 +116,22 @@ function htmlToText(html: string): string {
     .replace(/&nbsp;/g, " ")
     .replace(/\n{3,}/g, "\n\n")
     .trim();
+}
+
+/** A message hooks built by hand: refused with a clear error before any connection is made. */
+function checkMessage(message: MailerMessage): void {
+  const addresses = (list: MailAddress[] | undefined, what: string, required: boolean) => {
+    if (list === undefined && !required) return;
+    if (!Array.isArray(list) || (required && list.length === 0))
+      throw new Error(`mail message: "${what}" needs a list of { address } (at least one)`);
+    for (const a of list)
+      if (typeof a?.address !== "string" || !a.address.includes("@") || /[\r\n]/.test(a.address))
+        throw new Error(`mail message: "${what}" holds an invalid address ${JSON.stringify(a?.address)}`);
+  };
+  addresses(message.to, "to", true);
+  addresses(message.cc, "cc", false);
+  addresses(message.bcc, "bcc", false);
+  if (message.from !== undefined) addresses([message.from], "from", true);
+  if (typeof message.subject !== "string" || /[\r\n]/.test(message.subject))
+    throw new Error("mail message: subject must be one line of text");
 }

@@ -1,8 +1,8 @@
 import type { Collection } from "../../collections/model.js";
 import { badRequest } from "../../errors/api-error.js";
-import type { Services } from "../../http/services.js";
 import { nowDate } from "../../ids.js";
 import type { RequestContext } from "../../records/request-context.js";
+import type { AuthDeps } from "../auth-deps.js";
 import { mfaOptions } from "./mfa-options.js";
 import { deleteMfa, findMfa, insertMfa, purgeExpiredMfas } from "./mfa-store.js";
 import { wantsMfa } from "./wants-mfa.js";
@@ -18,7 +18,7 @@ const expired = () => badRequest("Invalid or expired MFA session.");
  * method within `mfa.duration` seconds. Any two distinct methods pair up.
  */
 export async function checkMfa(
-  services: Services,
+  services: AuthDeps,
   collection: Collection,
   record: { id: string },
   selfCtx: RequestContext,

@@ -1,8 +1,8 @@
 import type { Collection } from "../../collections/model.js";
 import { badRequest } from "../../errors/api-error.js";
-import type { Services } from "../../http/services.js";
 import { type RequestContext, requestInfo } from "../../records/request-context.js";
 import { parseFilter } from "../../rules/index.js";
+import type { AuthDeps } from "../auth-deps.js";
 
 /**
  * Whether the MFA rule asks this record for a second method. The rule is a filter over the
@@ -10,7 +10,7 @@ import { parseFilter } from "../../rules/index.js";
  * compile refuses the sign-in rather than silently skipping MFA.
  */
 export async function wantsMfa(
-  services: Services,
+  services: AuthDeps,
   collection: Collection,
   record: { id: string },
   selfCtx: RequestContext,

@@ -1,10 +1,10 @@
 import type { Collection, RecordData } from "../../collections/model.js";
 import { badRequest } from "../../errors/api-error.js";
-import type { Services } from "../../http/services.js";
 import { canonicalEmail } from "../../records/auth-fields.js";
 import type { RequestContext } from "../../records/request-context.js";
 import type { Db } from "../../store/store.js";
 import { uniqueViolationColumns } from "../../store/unique-violation.js";
+import type { AuthDeps } from "../auth-deps.js";
 import {
   deleteLink,
   deleteLinksOfRecord,
@@ -39,7 +39,7 @@ const sameEmail = (user: OAuth2User, record: RecordData) =>
 
 class AccountLinker {
   constructor(
-    private readonly services: Services,
+    private readonly services: AuthDeps,
     private readonly c: Collection,
     private readonly provider: string,
     private readonly user: OAuth2User,
@@ -160,7 +160,7 @@ class AccountLinker {
  * 4. a new record (createData + mapped fields), linked.
  */
 export async function linkAccount(
-  services: Services,
+  services: AuthDeps,
   c: Collection,
   provider: string,
   user: OAuth2User,

@@ -1,3 +1,4 @@
+import { isFileField } from "../../collections/fields/index.js";
 import type { Collection } from "../../collections/model.js";
 import type { Db } from "../../store/store.js";
 import type { MappedFields } from "./oauth2-options.js";
@@ -40,6 +41,6 @@ export async function newAccountData(
   }
   // File fields would need the avatar downloaded; Backroom stores the URL in text/url fields only.
   const avatarField = c.fields.find((f) => f.name === mapped.avatarURL);
-  if (avatarField && avatarField.type !== "file") setMapped(mapped.avatarURL, user.avatarURL);
+  if (avatarField && !isFileField(avatarField)) setMapped(mapped.avatarURL, user.avatarURL);
   return data;
 }

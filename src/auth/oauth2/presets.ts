@@ -4,6 +4,8 @@ export type UserSource = "oidc" | "google" | "github" | "microsoft" | "apple";
 /** What Backroom knows about a provider before any collection configures it. */
 export interface ProviderPreset {
   displayName: string;
+  /** Where the provider comes in lists of providers (PocketBase's order: Apple first, OIDC last). */
+  order: number;
   authURL: string;
   tokenURL: string;
   userInfoURL: string;
@@ -18,6 +20,7 @@ export interface ProviderPreset {
 
 const OIDC: ProviderPreset = {
   displayName: "OIDC",
+  order: 99,
   // Filled from the issuer's discovery document (extra.issuer) or set explicitly.
   authURL: "",
   tokenURL: "",
@@ -30,6 +33,7 @@ const OIDC: ProviderPreset = {
 export const PRESETS: Readonly<Record<string, ProviderPreset>> = {
   google: {
     displayName: "Google",
+    order: 2,
     authURL: "https://accounts.google.com/o/oauth2/v2/auth",
     tokenURL: "https://oauth2.googleapis.com/token",
     userInfoURL: "https://www.googleapis.com/oauth2/v3/userinfo",
@@ -42,6 +46,7 @@ export const PRESETS: Readonly<Record<string, ProviderPreset>> = {
   },
   github: {
     displayName: "GitHub",
+    order: 7,
     authURL: "https://github.com/login/oauth/authorize",
     tokenURL: "https://github.com/login/oauth/access_token",
     userInfoURL: "https://api.github.com/user",
@@ -51,6 +56,7 @@ export const PRESETS: Readonly<Record<string, ProviderPreset>> = {
   },
   microsoft: {
     displayName: "Microsoft",
+    order: 3,
     authURL: "https://login.microsoftonline.com/common/oauth2/v2.0/authorize",
     tokenURL: "https://login.microsoftonline.com/common/oauth2/v2.0/token",
     userInfoURL: "https://graph.microsoft.com/v1.0/me",
@@ -60,6 +66,7 @@ export const PRESETS: Readonly<Record<string, ProviderPreset>> = {
   },
   apple: {
     displayName: "Apple",
+    order: 1,
     authURL: "https://appleid.apple.com/auth/authorize",
     tokenURL: "https://appleid.apple.com/auth/token",
     userInfoURL: "",

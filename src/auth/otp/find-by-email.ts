@@ -1,11 +1,11 @@
 import { sql } from "kysely";
 import type { Collection } from "../../collections/model.js";
-import type { Services } from "../../http/services.js";
 import { canonicalEmail } from "../../records/auth-fields.js";
+import type { AuthDeps } from "../auth-deps.js";
 
 /** The auth record whose email is the given one (compared canonically), if exactly one exists. */
 export async function findByEmail(
-  services: Services,
+  services: AuthDeps,
   collection: Collection,
   email: string,
 ): Promise<(Record<string, unknown> & { id: string }) | undefined> {

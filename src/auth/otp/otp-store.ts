@@ -1,5 +1,6 @@
 import { nowDate } from "../../ids.js";
 import type { Db } from "../../store/store.js";
+import { systemTables } from "../../store/system-tables.js";
 
 /** Wrong guesses an OTP survives; the fifth wrong one deletes it. */
 export const MAX_OTP_ATTEMPTS = 5;
@@ -19,7 +20,7 @@ export const otpCutoff = (durationSeconds: number): string =>
   nowDate(new Date(Date.now() - durationSeconds * 1000));
 
 export async function insertOtp(db: Db, row: Omit<OtpRow, "attempts" | "created">): Promise<void> {
-  await db
+  await systemTables(db)
     .insertInto("_otps")
     .values({ ...row, attempts: 0, created: nowDate() })
     .execute();
@@ -27,7 +28,7 @@ export async function insertOtp(db: Db, row: Omit<OtpRow, "attempts" | "created"
 
 /** Removes a collection's expired OTPs, so the table only ever holds live codes. */
 export async function purgeExpiredOtps(db: Db, collectionId: string, durationSeconds: number): Promise<void> {
-  await db
+  await systemTables(db)
     .deleteFrom("_otps")
     .where("collection_id", "=", collectionId)
     .where("created", "<", otpCutoff(durationSeconds))
@@ -42,7 +43,7 @@ export async function liveOtps(
   durationSeconds: number,
   limit: number,
 ): Promise<OtpRow[]> {
-  return (await db
+  return (await systemTables(db)
     .selectFrom("_otps")
     .selectAll()
     .where("collection_id", "=", collectionId)
@@ -58,7 +59,7 @@ export async function liveOtps(
  * The increment is a single conditional UPDATE, so concurrent guesses cannot exceed the limit.
  */
 export async function claimOtpAttempt(db: Db, id: string, collectionId: string): Promise<OtpRow | undefined> {
-  const updated = await db
+  const updated = await systemTables(db)
     .updateTable("_otps")
     .set((eb) => ({ attempts: eb("attempts", "+", 1) }))
     .where("id", "=", id)
@@ -66,13 +67,13 @@ export async function claimOtpAttempt(db: Db, id: string, collectionId: string):
     .where("attempts", "<", MAX_OTP_ATTEMPTS)
     .executeTakeFirst();
   if (Number(updated.numUpdatedRows) !== 1) return undefined;
-  return (await db.selectFrom("_otps").selectAll().where("id", "=", id).executeTakeFirst()) as
+  return (await systemTables(db).selectFrom("_otps").selectAll().where("id", "=", id).executeTakeFirst()) as
     | OtpRow
     | undefined;
 }
 
 /** Deletes an OTP; true only for the one caller that actually removed it (single use). */
 export async function deleteOtp(db: Db, id: string): Promise<boolean> {
-  const deleted = await db.deleteFrom("_otps").where("id", "=", id).executeTakeFirst();
+  const deleted = await systemTables(db).deleteFrom("_otps").where("id", "=", id).executeTakeFirst();
   return Number(deleted.numDeletedRows) === 1;
 }

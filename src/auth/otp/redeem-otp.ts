@@ -1,9 +1,9 @@
 import { tokenSecret } from "../../collections/auth-options.js";
 import type { AuthOptions, Collection } from "../../collections/model.js";
 import { badRequest } from "../../errors/api-error.js";
-import type { Services } from "../../http/services.js";
 import { canonicalEmail } from "../../records/auth-fields.js";
 import { type RequestContext, systemContext } from "../../records/request-context.js";
+import type { AuthDeps } from "../auth-deps.js";
 import { otpCodeMatches } from "./otp-code.js";
 import { otpOptions } from "./otp-options.js";
 import { claimOtpAttempt, deleteOtp, MAX_OTP_ATTEMPTS, otpCutoff } from "./otp-store.js";
@@ -20,7 +20,7 @@ const invalidOtp = () => badRequest("Invalid or expired OTP.");
  * proves the mailbox), as PocketBase does.
  */
 export async function redeemOtp(
-  services: Services,
+  services: AuthDeps,
   collection: Collection,
   otpId: string,
   code: string,
@@ -34,7 +34,12 @@ export async function redeemOtp(
     throw invalidOtp();
   }
   const pepper = tokenSecret(collection.auth as AuthOptions, "authToken").secret;
-  if (!otpCodeMatches(code, otp.id, pepper, otp.password)) {
+  // Wrong codes also count against the account (across its OTPs and its password) and the address.
+  const account = otp.record_id ? `${collection.id}:${otp.record_id}` : "";
+  const matches = await services.failedAttempts.check(account, ctx.ip, async () =>
+    otpCodeMatches(code, otp.id, pepper, otp.password),
+  );
+  if (!matches) {
     if (Number(otp.attempts) >= MAX_OTP_ATTEMPTS) await deleteOtp(db, otp.id);
     throw invalidOtp();
   }

@@ -1,8 +1,8 @@
 import { tokenSecret } from "../../collections/auth-options.js";
 import type { AuthOptions, Collection } from "../../collections/model.js";
-import type { Services } from "../../http/services.js";
 import { randomId } from "../../ids.js";
 import { canonicalEmail } from "../../records/auth-fields.js";
+import type { AuthDeps } from "../auth-deps.js";
 import { findByEmail } from "./find-by-email.js";
 import { generateOtpCode, hashOtpCode } from "./otp-code.js";
 import { otpOptions } from "./otp-options.js";
@@ -23,7 +23,7 @@ export interface Logger {
  * is decided (SMTP latency would otherwise reveal the account too); a failed send deletes the code.
  */
 export async function requestOtp(
-  services: Services,
+  services: AuthDeps,
   collection: Collection,
   email: string,
   log: Logger,

@@ -1,11 +1,11 @@
 import type { Collection } from "../../collections/model.js";
-import type { Services } from "../../http/services.js";
+import type { AuthDeps } from "../auth-deps.js";
 import { renderTemplate } from "../mail/render-template.js";
 import { otpOptions } from "./otp-options.js";
 
 /** Mails a code with the collection's OTP template (placeholders filled, values HTML-escaped). */
 export async function sendOtpMail(
-  services: Services,
+  services: AuthDeps,
   collection: Collection,
   record: Record<string, unknown>,
   code: string,

@@ -1,16 +1,22 @@
 import { issue } from "../../errors/api-error.js";
-import type { AutodateField } from "../model.js";
-import { textColumn, textFromDb } from "./columns.js";
+import { textFromDb } from "./columns.js";
 import { buildField, commonIssues } from "./common.js";
 import { coerceDate, dateFromDb } from "./date-format.js";
-import type { FieldTypeDef } from "./field-type.js";
+import type { FieldCommon, FieldTypeDef } from "./field-type.js";
+import { STORED_DATE_PATTERN, TEXT_FILTER } from "./json-schema.js";
 import type { OptionSchema } from "./options.js";
 
+export interface AutodateField extends FieldCommon {
+  type: "autodate";
+  onCreate: boolean;
+  onUpdate: boolean;
+}
+
 /**
- * Autodate values are never taken from clients: the records layer sets `nowString()` on create
- * (when `onCreate`) and on update (when `onUpdate`) and drops any submitted value. `coerce` only
- * normalises dates set by trusted code (hooks, imports), and `validate` accepts anything, as in
- * PocketBase.
+ * Autodate values are never taken from clients: `onWrite` sets the write's time on create (when
+ * `onCreate`) and on update (when `onUpdate`), and the records layer drops any submitted value
+ * (`serverSet`). `coerce` only normalises dates set by trusted code (hooks, imports), and
+ * `validate` accepts anything, as in PocketBase.
  */
 const OPTIONS: OptionSchema = {
   onCreate: { kind: "bool", default: true },
@@ -33,7 +39,7 @@ export const autodateType: FieldTypeDef<AutodateField> = {
     return issues;
   },
 
-  columnSql: (_field, dialect) => textColumn(dialect),
+  column: () => ({ storage: "text" }),
 
   zero: () => "",
 
@@ -41,10 +47,23 @@ export const autodateType: FieldTypeDef<AutodateField> = {
 
   validate: () => null,
 
+  serverSet: true,
+
+  onWrite: (field, _value, ctx) => ((ctx.isNew ? field.onCreate : field.onUpdate) ? ctx.now : undefined),
+
   toDb: (_field, value) => (typeof value === "string" ? value : ""),
 
   fromDb: (_field, raw) => {
     if (raw instanceof Date) return coerceDate(raw);
     return dateFromDb(textFromDb(raw));
   },
+
+  filter: () => TEXT_FILTER,
+
+  graphqlType: (_field, shape) => (shape === "read" ? "String!" : undefined),
+
+  tsType: (_field, shape) => (shape === "read" ? "string" : undefined),
+
+  jsonSchema: (_field, shape) =>
+    shape === "read" ? { type: "string", pattern: STORED_DATE_PATTERN, readOnly: true } : undefined,
 };

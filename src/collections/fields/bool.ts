@@ -1,8 +1,11 @@
 import { issue } from "../../errors/api-error.js";
-import type { BoolField } from "../model.js";
 import { buildField, commonIssues } from "./common.js";
-import type { FieldTypeDef } from "./field-type.js";
+import type { FieldCommon, FieldTypeDef } from "./field-type.js";
 import { requiredIssue } from "./issues.js";
+
+export interface BoolField extends FieldCommon {
+  type: "bool";
+}
 
 // Form checkboxes send "on"; the rest are what clients commonly write for booleans.
 const TRUE_WORDS = new Set(["true", "1", "on", "t", "yes"]);
@@ -27,8 +30,7 @@ export const boolType: FieldTypeDef<BoolField> = {
 
   validateOptions: (field) => commonIssues(field, {}),
 
-  columnSql: (_field, dialect) =>
-    dialect === "postgres" ? "BOOLEAN DEFAULT FALSE NOT NULL" : "INTEGER DEFAULT 0 NOT NULL",
+  column: () => ({ storage: "bool" }),
 
   zero: () => false,
 
@@ -44,4 +46,14 @@ export const boolType: FieldTypeDef<BoolField> = {
 
   fromDb: (_field, raw) =>
     raw === true || raw === 1 || raw === 1n || raw === "1" || raw === "t" || raw === "true",
+
+  filter: () => ({ kind: "scalar", compare: "bool" }),
+
+  graphqlType: (_field, shape) => (shape === "read" ? "Boolean!" : "Boolean"),
+
+  tsType: () => "boolean",
+
+  // A required bool must be true (PocketBase).
+  jsonSchema: (field, shape) =>
+    shape !== "read" && field.required ? { type: "boolean", const: true } : { type: "boolean" },
 };

@@ -1,27 +1,9 @@
 import type { DialectName } from "../../store/sql-fragments.js";
 
 /**
- * Column definitions shared by the field types. PostgreSQL text columns use the "C" collation so
- * that comparisons and ordering are byte-wise like SQLite's default BINARY collation.
+ * Column values as the drivers hand them back, shared by the field types. The columns themselves
+ * are described by each type's `column()` and written as DDL by `store/schema/column-sql.ts`.
  */
-export function textColumn(dialect: DialectName): string {
-  return dialect === "postgres" ? `TEXT COLLATE "C" DEFAULT '' NOT NULL` : "TEXT DEFAULT '' NOT NULL";
-}
-
-export function primaryKeyColumn(dialect: DialectName): string {
-  return dialect === "postgres" ? `TEXT COLLATE "C" PRIMARY KEY NOT NULL` : "TEXT PRIMARY KEY NOT NULL";
-}
-
-/** A JSON column that is never NULL; `defaultJson` must be a trusted constant, it is spliced in. */
-export function jsonColumn(dialect: DialectName, defaultJson: string): string {
-  return dialect === "postgres"
-    ? `JSONB DEFAULT '${defaultJson}'::jsonb NOT NULL`
-    : `TEXT DEFAULT '${defaultJson}' NOT NULL`;
-}
-
-export function nullableJsonColumn(dialect: DialectName): string {
-  return dialect === "postgres" ? "JSONB DEFAULT NULL" : "TEXT DEFAULT NULL";
-}
 
 /** Text values read back from either driver; NULL (e.g. a column added later) reads as "". */
 export function textFromDb(raw: unknown): string {

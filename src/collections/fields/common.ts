@@ -1,5 +1,5 @@
 import { type FieldIssue, issue } from "../../errors/api-error.js";
-import type { Field, FieldType } from "../model.js";
+import type { FieldCommon } from "./field-type.js";
 import { type OptionSchema, optionKindIssues, readOptions } from "./options.js";
 
 /** The options every field has, whatever its type. */
@@ -27,7 +27,7 @@ const MAX_ID_LENGTH = 100;
 export type RawField = Record<string, unknown> & { id: string; name: string };
 
 /** Builds a field of `type` from raw input: common keys, then the type's options with defaults. */
-export function buildField<F extends Field>(type: F["type"], schema: OptionSchema, raw: RawField): F {
+export function buildField<F extends FieldCommon>(type: F["type"], schema: OptionSchema, raw: RawField): F {
   return {
     id: raw.id,
     name: raw.name,
@@ -63,7 +63,7 @@ function idIssue(id: unknown): FieldIssue | undefined {
 }
 
 /** Checks shared by every type: id, name and the kinds of the common and type options. */
-export function commonIssues(field: Field, schema: OptionSchema): Record<string, FieldIssue> {
+export function commonIssues(field: FieldCommon, schema: OptionSchema): Record<string, FieldIssue> {
   const issues: Record<string, FieldIssue> = {
     ...optionKindIssues(COMMON_OPTIONS, field),
     ...optionKindIssues(schema, field),
@@ -75,6 +75,6 @@ export function commonIssues(field: Field, schema: OptionSchema): Record<string,
   return issues;
 }
 
-export function isFieldType(type: unknown, known: Record<FieldType, unknown>): type is FieldType {
+export function isFieldType<T extends string>(type: unknown, known: Record<T, unknown>): type is T {
   return typeof type === "string" && Object.hasOwn(known, type);
 }

@@ -9,6 +9,13 @@ const CANONICAL = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const LOOSE =
   /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?\s*(Z|UTC|[+-]\d{2}(?::?\d{2})?)?$/i;
 
+/**
+ * The layouts `LOOSE` reads, as a JSON Schema pattern (no flags there, so case is spelled out).
+ * Whether the date exists (February 30th) is left to the server.
+ */
+export const DATE_INPUT_PATTERN =
+  "^\\s*\\d{4}-\\d{2}-\\d{2}(?:[Tt ]\\d{2}:\\d{2}(?::\\d{2}(?:[.,]\\d{1,9})?)?)?\\s*(?:[Zz]|[Uu][Tt][Cc]|[+-]\\d{2}(?::?\\d{2})?)?\\s*$";
+
 const MIN_TIME = -62_167_219_200_000; // 0000-01-01 00:00:00.000Z
 
 const pad = (n: number, width: number) => String(n).padStart(width, "0");

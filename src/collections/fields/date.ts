@@ -1,11 +1,17 @@
 import { type FieldIssue, issue } from "../../errors/api-error.js";
-import type { DateField } from "../model.js";
-import { textColumn, textFromDb } from "./columns.js";
+import { textFromDb } from "./columns.js";
 import { buildField, commonIssues } from "./common.js";
-import { coerceDate, dateFromDb, isCanonicalDate } from "./date-format.js";
-import type { FieldTypeDef } from "./field-type.js";
+import { coerceDate, DATE_INPUT_PATTERN, dateFromDb, isCanonicalDate } from "./date-format.js";
+import type { FieldCommon, FieldTypeDef, JsonSchema } from "./field-type.js";
 import { requiredIssue, unsupportedTypeIssue } from "./issues.js";
+import { orEmpty, STORED_DATE_PATTERN, TEXT_FILTER } from "./json-schema.js";
 import type { OptionSchema } from "./options.js";
+
+export interface DateField extends FieldCommon {
+  type: "date";
+  min: string;
+  max: string;
+}
 
 const OPTIONS: OptionSchema = {
   min: { kind: "string", default: "" },
@@ -13,6 +19,18 @@ const OPTIONS: OptionSchema = {
 };
 
 const invalidDate = () => issue("validation_invalid_date", "Must be a valid date.");
+
+/** A date in any layout the server reads (min and max are checked by the server, not the schema). */
+function inputSchema(field: DateField): JsonSchema {
+  const bounds = [field.min && `not before ${field.min}`, field.max && `not after ${field.max}`].filter(
+    Boolean,
+  );
+  return {
+    type: "string",
+    ...orEmpty({ pattern: DATE_INPUT_PATTERN }, field.required),
+    description: `A date (stored as YYYY-MM-DD HH:MM:SS.sssZ, UTC)${bounds.length ? `, ${bounds.join(" and ")}` : ""}.`,
+  };
+}
 
 export const dateType: FieldTypeDef<DateField> = {
   type: "date",
@@ -39,7 +57,7 @@ export const dateType: FieldTypeDef<DateField> = {
     return bounds;
   },
 
-  columnSql: (_field, dialect) => textColumn(dialect),
+  column: () => ({ storage: "text" }),
 
   zero: () => "",
 
@@ -68,4 +86,13 @@ export const dateType: FieldTypeDef<DateField> = {
     if (raw instanceof Date) return coerceDate(raw);
     return dateFromDb(textFromDb(raw));
   },
+
+  filter: () => TEXT_FILTER,
+
+  graphqlType: (_field, shape) => (shape === "read" ? "String!" : "String"),
+
+  tsType: (_field, shape) => (shape === "read" ? "string" : "string | Date"),
+
+  jsonSchema: (field, shape) =>
+    shape === "read" ? { type: "string", pattern: STORED_DATE_PATTERN } : inputSchema(field),
 };

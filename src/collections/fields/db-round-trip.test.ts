@@ -5,6 +5,7 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { columnSql } from "../../store/schema/column-sql.js";
 import type { DialectName } from "../../store/sql-fragments.js";
 import { fieldType } from "./index.js";
 import { samples } from "./test-support/sample-fields.js";
@@ -18,9 +19,7 @@ const PG_URL = process.env["BACKROOM_TEST_PG_URL"] ?? "postgres://postgres@127.0
 const quote = (name: string) => `"${name.replaceAll('"', '""')}"`;
 
 function createTableSql(dialect: DialectName): string {
-  const columns = samples.map(
-    ({ field }) => `${quote(field.name)} ${fieldType(field).columnSql(field, dialect)}`,
-  );
+  const columns = samples.map(({ field }) => `${quote(field.name)} ${columnSql(field, dialect)}`);
   return `CREATE TABLE items (${columns.join(", ")})`;
 }
 

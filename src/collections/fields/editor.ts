@@ -1,8 +1,7 @@
 import { issue } from "../../errors/api-error.js";
-import type { EditorField } from "../model.js";
-import { textColumn, textFromDb } from "./columns.js";
+import { textFromDb } from "./columns.js";
 import { buildField, commonIssues } from "./common.js";
-import type { FieldTypeDef } from "./field-type.js";
+import type { FieldCommon, FieldTypeDef } from "./field-type.js";
 import {
   byteLength,
   MAX_SAFE_JSON_INT,
@@ -11,8 +10,17 @@ import {
   requiredIssue,
   unsupportedTypeIssue,
 } from "./issues.js";
+import { TEXT_FILTER } from "./json-schema.js";
 import type { OptionSchema } from "./options.js";
 import { coerceString } from "./string-value.js";
+
+export interface EditorField extends FieldCommon {
+  type: "editor";
+  maxSize: number;
+  convertURLs: boolean;
+  /** Part of the collection's full-text search index (see `collections/search-options.ts`). */
+  searchable: boolean;
+}
 
 /** PocketBase applies this byte limit when `maxSize` is 0. */
 export const DEFAULT_EDITOR_MAX_SIZE = 5 * 1024 * 1024;
@@ -20,6 +28,7 @@ export const DEFAULT_EDITOR_MAX_SIZE = 5 * 1024 * 1024;
 const OPTIONS: OptionSchema = {
   maxSize: { kind: "int", default: 0 },
   convertURLs: { kind: "bool", default: false },
+  searchable: { kind: "bool", default: false },
 };
 
 export function editorMaxSize(field: Pick<EditorField, "maxSize">): number {
@@ -39,7 +48,7 @@ export const editorType: FieldTypeDef<EditorField> = {
     return issues;
   },
 
-  columnSql: (_field, dialect) => textColumn(dialect),
+  column: () => ({ storage: "text" }),
 
   zero: () => "",
 
@@ -61,4 +70,18 @@ export const editorType: FieldTypeDef<EditorField> = {
   toDb: (_field, value) => value,
 
   fromDb: (_field, raw) => textFromDb(raw),
+
+  filter: () => TEXT_FILTER,
+
+  graphqlType: (_field, shape) => (shape === "read" ? "String!" : "String"),
+
+  tsType: () => "string",
+
+  // The limit is in UTF-8 bytes; a character is at least one, so maxLength is a looser bound.
+  jsonSchema: (field, shape) => {
+    if (shape === "read") return { type: "string" };
+    const maxSize = editorMaxSize(field);
+    const checks = { minLength: field.required ? 1 : 0, maxLength: maxSize };
+    return { type: "string", ...checks, description: `HTML, at most ${maxSize} bytes of UTF-8.` };
+  },
 };

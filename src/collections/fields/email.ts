@@ -1,12 +1,16 @@
 import { issue } from "../../errors/api-error.js";
-import type { EmailField } from "../model.js";
-import { textColumn, textFromDb } from "./columns.js";
+import { textFromDb } from "./columns.js";
 import { buildField, commonIssues } from "./common.js";
-import { domainAllowed, domainOptionIssues, isDomain } from "./domains.js";
-import type { FieldTypeDef } from "./field-type.js";
+import { type DomainOptions, domainAllowed, domainOptionIssues, isDomain } from "./domains.js";
+import type { FieldCommon, FieldTypeDef } from "./field-type.js";
 import { requiredIssue, unsupportedTypeIssue } from "./issues.js";
+import { orEmpty, TEXT_FILTER } from "./json-schema.js";
 import type { OptionSchema } from "./options.js";
 import { coerceString } from "./string-value.js";
+
+export interface EmailField extends FieldCommon, DomainOptions {
+  type: "email";
+}
 
 const OPTIONS: OptionSchema = {
   exceptDomains: { kind: "stringsOrNull", default: null },
@@ -36,7 +40,7 @@ export const emailType: FieldTypeDef<EmailField> = {
     return Object.keys(issues).length > 0 ? issues : domainOptionIssues(field);
   },
 
-  columnSql: (_field, dialect) => textColumn(dialect),
+  column: () => ({ storage: "text" }),
 
   zero: () => "",
 
@@ -55,4 +59,17 @@ export const emailType: FieldTypeDef<EmailField> = {
   toDb: (_field, value) => value,
 
   fromDb: (_field, raw) => textFromDb(raw),
+
+  filter: () => TEXT_FILTER,
+
+  // Nullable when read: an auth collection leaves the address out for callers who may not see it.
+  graphqlType: () => "String",
+
+  tsType: () => "string",
+
+  // The domain lists are not expressed: JSON Schema patterns have no case-insensitive flag.
+  jsonSchema: (field, shape) =>
+    shape === "read"
+      ? { type: "string" }
+      : { type: "string", ...orEmpty({ format: "email", maxLength: MAX_EMAIL_LENGTH }, field.required) },
 };

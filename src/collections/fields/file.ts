@@ -1,9 +1,7 @@
 import { type FieldIssue, issue } from "../../errors/api-error.js";
-import type { FileField } from "../model.js";
-import { isMultiValued } from "../model.js";
-import { jsonColumn, textColumn } from "./columns.js";
 import { buildField, commonIssues } from "./common.js";
-import type { FieldTypeDef } from "./field-type.js";
+import type { FieldCommon, FieldTypeDef, JsonSchema, Shape } from "./field-type.js";
+import { stringsGraphqlType } from "./graphql-lists.js";
 import {
   MAX_SAFE_JSON_INT,
   maxOptionIssue,
@@ -11,14 +9,34 @@ import {
   requiredIssue,
   unsupportedTypeIssue,
 } from "./issues.js";
+import { listSchema } from "./json-schema.js";
 import type { OptionSchema } from "./options.js";
 import {
   applyListModifier,
   coerceStringList,
+  isList,
+  listColumn,
+  listFilter,
   listForValidation,
   listFromDb,
   listToDb,
 } from "./string-list.js";
+
+export interface FileField extends FieldCommon {
+  type: "file";
+  maxSelect: number;
+  maxSize: number;
+  mimeTypes: string[] | null;
+  thumbs: string[] | null;
+  protected: boolean;
+}
+
+const isMultiValued = isList;
+
+/** Whether a field is a file field (uploads, storage and thumbnails are about these). */
+export function isFileField(field: FieldCommon): field is FileField {
+  return field.type === "file";
+}
 
 /**
  * File fields store file names only. This module covers options and the stored names; uploads
@@ -58,6 +76,22 @@ function listEntryIssue(list: string[] | null, valid: (entry: string) => boolean
     : issue("validation_match_invalid", `Invalid value ${bad}.`, { value: bad });
 }
 
+/**
+ * Read: stored file names. Create and update: multipart parts (an upload, or on update the name of
+ * a file the record keeps), each within `maxSize` and `mimeTypes` (checked by the server).
+ */
+function valueSchema(field: FileField, shape: Shape): JsonSchema {
+  const name = { type: "string", minLength: 1 };
+  if (shape === "read") return isMultiValued(field) ? { type: "array", items: name } : { type: "string" };
+  const part: JsonSchema = {
+    type: "string",
+    contentMediaType: "application/octet-stream",
+    description: `An uploaded file of at most ${fileMaxSize(field)} bytes${field.mimeTypes?.length ? ` (${field.mimeTypes.join(", ")})` : ""}, or the name of a file the record has.`,
+  };
+  if (!isMultiValued(field)) return field.required ? { ...part, minLength: 1 } : part;
+  return listSchema(part, { maxItems: Math.max(field.maxSelect, 1), minItems: 0, required: field.required });
+}
+
 export const fileType: FieldTypeDef<FileField> = {
   type: "file",
 
@@ -81,7 +115,9 @@ export const fileType: FieldTypeDef<FileField> = {
     return issues;
   },
 
-  columnSql: (field, dialect) => (isMultiValued(field) ? jsonColumn(dialect, "[]") : textColumn(dialect)),
+  column: listColumn,
+
+  multiValued: isMultiValued,
 
   zero: (field) => (isMultiValued(field) ? [] : ""),
 
@@ -108,4 +144,18 @@ export const fileType: FieldTypeDef<FileField> = {
   toDb: (field, value) => listToDb(isMultiValued(field), value),
 
   fromDb: (field, raw, dialect) => listFromDb(isMultiValued(field), raw, dialect),
+
+  filter: listFilter,
+
+  // New uploads; an update may also keep existing files by name.
+  graphqlType: (field, shape) =>
+    // Uploads are multipart bodies: the records API takes them, GraphQL only reads the names.
+    shape === "read" ? stringsGraphqlType(isMultiValued(field), shape) : undefined,
+
+  tsType: (field, shape) => {
+    if (shape === "read") return isMultiValued(field) ? "string[]" : "string";
+    return isMultiValued(field) ? "Array<Blob | string>" : "Blob | string";
+  },
+
+  jsonSchema: valueSchema,
 };

@@ -1,12 +1,18 @@
 import { issue } from "../../errors/api-error.js";
-import type { GeoPoint, GeoPointField } from "../model.js";
-import { jsonColumn, jsonFromDb } from "./columns.js";
+import { jsonFromDb } from "./columns.js";
 import { buildField, commonIssues } from "./common.js";
-import type { FieldTypeDef } from "./field-type.js";
+import type { FieldCommon, FieldTypeDef, JsonSchema, Shape } from "./field-type.js";
 import { requiredIssue, unsupportedTypeIssue } from "./issues.js";
 import { parseNumeric } from "./options.js";
 
-const ZERO_JSON = '{"lon":0,"lat":0}';
+export interface GeoPoint {
+  lon: number;
+  lat: number;
+}
+
+export interface GeoPointField extends FieldCommon {
+  type: "geoPoint";
+}
 
 function coordinate(raw: unknown): number | undefined {
   if (typeof raw === "number") return raw;
@@ -41,6 +47,26 @@ function isPoint(value: unknown): value is GeoPoint {
   return typeof lon === "number" && typeof lat === "number";
 }
 
+/**
+ * Read: both coordinates. Create and update: a missing coordinate is 0, other keys are ignored;
+ * (0, 0) is "not set", refused when required.
+ */
+function pointSchema(field: GeoPointField, shape: Shape): JsonSchema {
+  const lon = { type: "number", minimum: -180, maximum: 180 };
+  const lat = { type: "number", minimum: -90, maximum: 90 };
+  if (shape === "read") {
+    return {
+      type: "object",
+      properties: { lon, lat },
+      required: ["lon", "lat"],
+      additionalProperties: false,
+    };
+  }
+  const schema: JsonSchema = { type: "object", properties: { lon, lat } };
+  if (field.required) schema["not"] = { properties: { lon: { const: 0 }, lat: { const: 0 } } };
+  return schema;
+}
+
 export const geoPointType: FieldTypeDef<GeoPointField> = {
   type: "geoPoint",
 
@@ -48,7 +74,7 @@ export const geoPointType: FieldTypeDef<GeoPointField> = {
 
   validateOptions: (field) => commonIssues(field, {}),
 
-  columnSql: (_field, dialect) => jsonColumn(dialect, ZERO_JSON),
+  column: () => ({ storage: "json", default: { lon: 0, lat: 0 } }),
 
   zero: () => ({ lon: 0, lat: 0 }),
 
@@ -75,4 +101,12 @@ export const geoPointType: FieldTypeDef<GeoPointField> = {
   },
 
   fromDb: (_field, raw, dialect) => readPoint(jsonFromDb(raw, dialect)) ?? { lon: 0, lat: 0 },
+
+  filter: () => ({ kind: "point" }),
+
+  graphqlType: (_field, shape) => (shape === "read" ? "GeoPoint!" : "GeoPointInput"),
+
+  tsType: () => "GeoPoint",
+
+  jsonSchema: pointSchema,
 };

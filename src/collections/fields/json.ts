@@ -1,8 +1,7 @@
 import { issue } from "../../errors/api-error.js";
-import type { JsonField } from "../model.js";
-import { jsonFromDb, nullableJsonColumn } from "./columns.js";
+import { jsonFromDb } from "./columns.js";
 import { buildField, commonIssues } from "./common.js";
-import type { FieldTypeDef } from "./field-type.js";
+import type { FieldCommon, FieldTypeDef, JsonSchema } from "./field-type.js";
 import { byteLength, MAX_SAFE_JSON_INT, maxOptionIssue, minOptionIssue, requiredIssue } from "./issues.js";
 import { jsonProblem, MAX_JSON_DEPTH, parseFormJson } from "./json-value.js";
 import type { OptionSchema } from "./options.js";
@@ -12,6 +11,11 @@ import type { OptionSchema } from "./options.js";
  * releases 1 MB); Backroom takes the larger so data accepted by PocketBase is accepted here.
  */
 export const DEFAULT_JSON_MAX_SIZE = 5 * 1024 * 1024;
+
+export interface JsonField extends FieldCommon {
+  type: "json";
+  maxSize: number;
+}
 
 const OPTIONS: OptionSchema = {
   maxSize: { kind: "int", default: 0 },
@@ -40,7 +44,7 @@ export const jsonType: FieldTypeDef<JsonField> = {
     return issues;
   },
 
-  columnSql: (_field, dialect) => nullableJsonColumn(dialect),
+  column: () => ({ storage: "json", default: null }),
 
   zero: () => null,
 
@@ -68,6 +72,20 @@ export const jsonType: FieldTypeDef<JsonField> = {
   toDb: (_field, value) => (value === null || value === undefined ? null : JSON.stringify(value)),
 
   fromDb: (_field, raw, dialect) => jsonFromDb(raw, dialect),
+
+  filter: () => ({ kind: "json" }),
+
+  graphqlType: () => "JSON",
+
+  tsType: () => "unknown",
+
+  jsonSchema(field, shape) {
+    const schema: JsonSchema = { description: "Any JSON value." };
+    if (shape === "read") return schema;
+    schema["description"] = `Any JSON value of at most ${jsonMaxSize(field)} bytes.`;
+    // Required: not empty (null, "", [] or {}), as PocketBase counts it.
+    return field.required ? { ...schema, not: { enum: [null, "", [], {}] } } : schema;
+  },
 };
 
 function sizeIssue(maxSize: number) {

@@ -7,12 +7,12 @@ const common = { id: "f1", name: "f", system: false, hidden: false, presentable:
 
 describe("normalizeField defaults", () => {
   const cases: Array<[string, Record<string, unknown>]> = [
-    ["text", { min: 0, max: 0, pattern: "", autogeneratePattern: "", primaryKey: false }],
+    ["text", { min: 0, max: 0, pattern: "", autogeneratePattern: "", primaryKey: false, searchable: false }],
     ["number", { min: null, max: null, onlyInt: false }],
     ["bool", {}],
     ["email", { exceptDomains: null, onlyDomains: null }],
     ["url", { exceptDomains: null, onlyDomains: null }],
-    ["editor", { maxSize: 0, convertURLs: false }],
+    ["editor", { maxSize: 0, convertURLs: false, searchable: false }],
     ["date", { min: "", max: "" }],
     ["autodate", { onCreate: true, onUpdate: false }],
     ["select", { values: [], maxSelect: 1 }],
@@ -51,6 +51,7 @@ describe("normalizeField input handling", () => {
       pattern: "",
       autogeneratePattern: "",
       primaryKey: false,
+      searchable: false,
     });
   });
 

@@ -1,9 +1,15 @@
 import { issue } from "../../errors/api-error.js";
-import type { NumberField } from "../model.js";
 import { buildField, commonIssues } from "./common.js";
-import type { FieldTypeDef } from "./field-type.js";
-import { requiredIssue } from "./issues.js";
+import type { FieldCommon, FieldTypeDef, JsonSchema } from "./field-type.js";
+import { MAX_SAFE_JSON_INT, requiredIssue } from "./issues.js";
 import { type OptionSchema, parseNumeric } from "./options.js";
+
+export interface NumberField extends FieldCommon {
+  type: "number";
+  min: number | null;
+  max: number | null;
+  onlyInt: boolean;
+}
 
 const OPTIONS: OptionSchema = {
   min: { kind: "numberOrNull", default: null },
@@ -18,6 +24,21 @@ function coerceNumber(raw: unknown): unknown {
   if (raw === null || raw === undefined) return 0;
   if (typeof raw === "string") return raw.trim() === "" ? 0 : (parseNumeric(raw) ?? raw);
   return raw;
+}
+
+/**
+ * A create or update value. 0 is PocketBase's "not set": refused when required, else exempt from
+ * the bounds (and from `onlyInt`'s safe-integer range).
+ */
+function inputSchema(field: NumberField): JsonSchema {
+  const checks: JsonSchema = field.onlyInt
+    ? { type: "integer", minimum: -MAX_SAFE_JSON_INT, maximum: MAX_SAFE_JSON_INT }
+    : { type: "number" };
+  if (field.min !== null) checks["minimum"] = Math.max(field.min, Number(checks["minimum"] ?? field.min));
+  if (field.max !== null) checks["maximum"] = Math.min(field.max, Number(checks["maximum"] ?? field.max));
+  if (field.required) return { ...checks, not: { const: 0 } };
+  const unbounded = !field.onlyInt && field.min === null && field.max === null;
+  return unbounded ? checks : { type: "number", anyOf: [{ const: 0 }, checks] };
 }
 
 export const numberType: FieldTypeDef<NumberField> = {
@@ -42,8 +63,7 @@ export const numberType: FieldTypeDef<NumberField> = {
     return issues;
   },
 
-  columnSql: (_field, dialect) =>
-    dialect === "postgres" ? "DOUBLE PRECISION DEFAULT 0 NOT NULL" : "REAL DEFAULT 0 NOT NULL",
+  column: () => ({ storage: "number" }),
 
   zero: () => 0,
 
@@ -83,4 +103,12 @@ export const numberType: FieldTypeDef<NumberField> = {
     if (raw === null || raw === undefined) return 0;
     return typeof raw === "number" ? raw : Number(raw);
   },
+
+  filter: () => ({ kind: "scalar", compare: "number" }),
+
+  graphqlType: (_field, shape) => (shape === "read" ? "Float!" : "Float"),
+
+  tsType: () => "number",
+
+  jsonSchema: (field, shape) => (shape === "read" ? { type: "number" } : inputSchema(field)),
 };

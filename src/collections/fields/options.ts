@@ -1,5 +1,5 @@
 import { type FieldIssue, issue } from "../../errors/api-error.js";
-import type { Field } from "../model.js";
+import type { FieldCommon } from "./field-type.js";
 
 /**
  * How a type's options are read from raw API input. `normalize` converts what it can (e.g. "5" → 5)
@@ -80,7 +80,7 @@ export function readOptions(schema: OptionSchema, raw: Record<string, unknown>):
 }
 
 /** Issues for options whose value is not of the schema's kind, keyed by option name. */
-export function optionKindIssues(schema: OptionSchema, field: Field): Record<string, FieldIssue> {
+export function optionKindIssues(schema: OptionSchema, field: FieldCommon): Record<string, FieldIssue> {
   const issues: Record<string, FieldIssue> = {};
   const values = field as unknown as Record<string, unknown>;
   for (const [name, spec] of Object.entries(schema)) {

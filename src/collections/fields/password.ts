@@ -1,16 +1,26 @@
 import { issue } from "../../errors/api-error.js";
-import type { PasswordField } from "../model.js";
-import { textColumn, textFromDb } from "./columns.js";
+import { textFromDb } from "./columns.js";
 import { buildField, commonIssues } from "./common.js";
-import type { FieldTypeDef } from "./field-type.js";
+import type { FieldCommon, FieldTypeDef } from "./field-type.js";
 import { maxOptionIssue, minOptionIssue, requiredIssue, runeLength, unsupportedTypeIssue } from "./issues.js";
+import { orEmpty, patternKeyword, TEXT_FILTER } from "./json-schema.js";
 import type { OptionSchema } from "./options.js";
 import { compilePattern, patternError } from "./regex.js";
 import { coerceString } from "./string-value.js";
 
+export interface PasswordField extends FieldCommon {
+  type: "password";
+  min: number;
+  max: number;
+  pattern: string;
+  cost: number;
+}
+
 /**
- * Password values are the plain password on input; hashing (and keeping the hash out of API
- * output) happens in the auth layer before `toDb`. Lengths count characters like PocketBase.
+ * Password values are the plain password on input; `beforeStore` hashes a new one once it is
+ * valid (in any collection, as PocketBase does), and `secret` keeps the hash out of API output.
+ * A stored hash is not validated again on updates that leave it alone. Lengths count characters
+ * like PocketBase.
  *
  * PocketBase caps passwords at 71 because bcrypt ignores bytes past 72. Backroom hashes with
  * argon2, which has no such cut-off, so `max` may be set up to MAX_PASSWORD_LENGTH; 0 still means
@@ -54,13 +64,14 @@ export const passwordType: FieldTypeDef<PasswordField> = {
     return issues;
   },
 
-  columnSql: (_field, dialect) => textColumn(dialect),
+  column: () => ({ storage: "text" }),
 
   zero: () => "",
 
   coerce: (_field, raw) => coerceString(raw),
 
-  validate(field, value) {
+  validate(field, value, ctx) {
+    if (!ctx.isNew && ctx.changed === false) return null;
     if (typeof value !== "string") return unsupportedTypeIssue();
     if (value === "") return field.required ? requiredIssue() : null;
     const max = passwordMax(field);
@@ -79,7 +90,28 @@ export const passwordType: FieldTypeDef<PasswordField> = {
     return null;
   },
 
+  secret: true,
+
+  beforeStore: async (_field, value, ctx) =>
+    typeof value === "string" && value !== "" ? ctx.hashPassword(value) : value,
+
   toDb: (_field, value) => value,
 
   fromDb: (_field, raw) => textFromDb(raw),
+
+  filter: () => TEXT_FILTER,
+
+  graphqlType: (_field, shape) => (shape === "read" ? undefined : "String"),
+
+  tsType: (_field, shape) => (shape === "read" ? undefined : "string"),
+
+  jsonSchema(field, shape) {
+    if (shape === "read") return undefined;
+    const checks = {
+      minLength: Math.max(field.min, 1),
+      maxLength: passwordMax(field),
+      ...patternKeyword(field.pattern),
+    };
+    return { type: "string", writeOnly: true, ...orEmpty(checks, field.required) };
+  },
 };

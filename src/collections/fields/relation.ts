@@ -1,19 +1,32 @@
 import { type FieldIssue, issue } from "../../errors/api-error.js";
-import type { Collection, RelationField } from "../model.js";
-import { isMultiValued } from "../model.js";
-import { jsonColumn, textColumn } from "./columns.js";
 import { buildField, commonIssues } from "./common.js";
-import type { FieldTypeDef, OptionsContext, ValueContext } from "./field-type.js";
+import type { FieldCommon, FieldTypeDef, JsonSchema, OptionsContext, ValueContext } from "./field-type.js";
+import { stringsGraphqlType } from "./graphql-lists.js";
 import { minOptionIssue, requiredIssue, unsupportedTypeIssue } from "./issues.js";
+import { listSchema } from "./json-schema.js";
 import type { OptionSchema } from "./options.js";
 import { compilePattern } from "./regex.js";
 import {
   applyListModifier,
   coerceStringList,
+  isList,
+  listColumn,
+  listFilter,
   listForValidation,
   listFromDb,
   listToDb,
 } from "./string-list.js";
+import { isTextField } from "./text.js";
+
+export interface RelationField extends FieldCommon {
+  type: "relation";
+  collectionId: string;
+  cascadeDelete: boolean;
+  minSelect: number;
+  maxSelect: number;
+}
+
+const isMultiValued = isList;
 
 const OPTIONS: OptionSchema = {
   collectionId: { kind: "string", default: "" },
@@ -46,11 +59,25 @@ function collectionIdIssue(field: RelationField, ctx: OptionsContext): FieldIssu
 
 /** The target's id check: its id field's pattern when known, else PocketBase's default id shape. */
 function idChecker(field: RelationField, ctx: ValueContext): (id: string) => boolean {
-  const target: Collection | undefined = ctx.getCollection?.(field.collectionId);
+  const target = ctx.getCollection?.(field.collectionId);
   const idField = target?.fields.find((f) => f.name === "id");
-  const pattern = idField?.type === "text" && idField.pattern !== "" ? compilePattern(idField.pattern) : null;
+  const pattern =
+    idField && isTextField(idField) && idField.pattern !== "" ? compilePattern(idField.pattern) : null;
   if (!pattern) return (id) => DEFAULT_ID.test(id);
   return (id) => id.length <= MAX_ID_LENGTH && !FORBIDDEN_ID_CHARS.test(id) && pattern.test(id);
+}
+
+/** Record ids: one ("" unless required) or a list within minSelect and maxSelect. */
+function valueSchema(field: RelationField, shape: "read" | "create" | "update"): JsonSchema {
+  const id = { type: "string", minLength: 1 };
+  if (shape === "read") return isMultiValued(field) ? { type: "array", items: id } : { type: "string" };
+  if (!isMultiValued(field)) return field.required ? id : { type: "string" };
+  const limits = {
+    maxItems: Math.max(field.maxSelect, 1),
+    minItems: field.minSelect,
+    required: field.required,
+  };
+  return listSchema(id, limits);
 }
 
 export const relationType: FieldTypeDef<RelationField> = {
@@ -74,7 +101,9 @@ export const relationType: FieldTypeDef<RelationField> = {
     return issues;
   },
 
-  columnSql: (field, dialect) => (isMultiValued(field) ? jsonColumn(dialect, "[]") : textColumn(dialect)),
+  column: listColumn,
+
+  multiValued: isMultiValued,
 
   zero: (field) => (isMultiValued(field) ? [] : ""),
 
@@ -111,4 +140,20 @@ export const relationType: FieldTypeDef<RelationField> = {
   toDb: (field, value) => listToDb(isMultiValued(field), value),
 
   fromDb: (field, raw, dialect) => listFromDb(isMultiValued(field), raw, dialect),
+
+  filter: listFilter,
+
+  reference: (field) => ({
+    collectionId: field.collectionId,
+    multi: isMultiValued(field),
+    cascadeDelete: field.cascadeDelete,
+  }),
+
+  retarget: (field, collectionId) => ({ ...field, collectionId }),
+
+  graphqlType: (field, shape) => stringsGraphqlType(isMultiValued(field), shape),
+
+  tsType: (field) => (isMultiValued(field) ? "string[]" : "string"),
+
+  jsonSchema: valueSchema,
 };

@@ -1,18 +1,28 @@
 import { type FieldIssue, issue } from "../../errors/api-error.js";
-import type { SelectField } from "../model.js";
-import { isMultiValued } from "../model.js";
-import { jsonColumn, textColumn } from "./columns.js";
 import { buildField, commonIssues } from "./common.js";
-import type { FieldTypeDef } from "./field-type.js";
+import type { FieldCommon, FieldTypeDef, JsonSchema, Shape } from "./field-type.js";
+import { stringsGraphqlType } from "./graphql-lists.js";
 import { maxOptionIssue, minOptionIssue, requiredIssue } from "./issues.js";
+import { listSchema } from "./json-schema.js";
 import type { OptionSchema } from "./options.js";
 import {
   applyListModifier,
   coerceStringList,
+  isList,
+  listColumn,
+  listFilter,
   listForValidation,
   listFromDb,
   listToDb,
 } from "./string-list.js";
+
+export interface SelectField extends FieldCommon {
+  type: "select";
+  values: string[];
+  maxSelect: number;
+}
+
+const isMultiValued = isList;
 
 const OPTIONS: OptionSchema = {
   values: { kind: "strings", default: [] },
@@ -37,6 +47,30 @@ function valuesIssue(values: string[]): FieldIssue | undefined {
   return undefined;
 }
 
+/**
+ * One of the values ("" too, unless required), or a list of them. A stored record may still hold
+ * "" after the field became required, so the read shape always allows it.
+ */
+function valueSchema(field: SelectField, shape: Shape): JsonSchema {
+  const required = field.required && shape !== "read";
+  // A select without values is refused when its collection is saved; describe it as plain text.
+  const item: JsonSchema =
+    field.values.length > 0 ? { type: "string", enum: field.values } : { type: "string" };
+  if (isMultiValued(field)) {
+    return listSchema(item, { maxItems: Math.max(field.maxSelect, 1), minItems: 0, required });
+  }
+  return required || field.values.length === 0 ? item : { type: "string", enum: [...field.values, ""] };
+}
+
+/** The TypeScript literal union of the same. */
+function valueTsType(field: SelectField): string {
+  const literals = field.values.map((v) => JSON.stringify(v));
+  const multi = isMultiValued(field);
+  if (literals.length === 0) return multi ? "string[]" : "string";
+  if (multi) return `Array<${literals.join(" | ")}>`;
+  return (field.required ? literals : [...literals, '""']).join(" | ");
+}
+
 export const selectType: FieldTypeDef<SelectField> = {
   type: "select",
 
@@ -58,7 +92,9 @@ export const selectType: FieldTypeDef<SelectField> = {
     return issues;
   },
 
-  columnSql: (field, dialect) => (isMultiValued(field) ? jsonColumn(dialect, "[]") : textColumn(dialect)),
+  column: listColumn,
+
+  multiValued: isMultiValued,
 
   zero: (field) => (isMultiValued(field) ? [] : ""),
 
@@ -82,4 +118,12 @@ export const selectType: FieldTypeDef<SelectField> = {
   toDb: (field, value) => listToDb(isMultiValued(field), value),
 
   fromDb: (field, raw, dialect) => listFromDb(isMultiValued(field), raw, dialect),
+
+  filter: listFilter,
+
+  graphqlType: (field, shape) => stringsGraphqlType(isMultiValued(field), shape),
+
+  tsType: valueTsType,
+
+  jsonSchema: valueSchema,
 };

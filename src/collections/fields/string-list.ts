@@ -1,11 +1,27 @@
 import type { DialectName } from "../../store/sql-fragments.js";
 import { jsonFromDb } from "./columns.js";
-import type { Modifier } from "./field-type.js";
+import type { ColumnSpec, FilterSpec, Modifier } from "./field-type.js";
+import { LIST_FILTER, TEXT_FILTER } from "./json-schema.js";
 
 /**
  * Values of select, relation and file fields: one string when `maxSelect` ≤ 1, otherwise a list of
  * unique non-empty strings in submission order.
  */
+
+/** Whether a select, relation or file field holds a list. */
+export function isList(field: { maxSelect: number }): boolean {
+  return field.maxSelect > 1;
+}
+
+/** A list field's column: JSON (an array, never NULL) for lists, text for one value. */
+export function listColumn(field: { maxSelect: number }): ColumnSpec {
+  return isList(field) ? { storage: "json", default: [] } : { storage: "text" };
+}
+
+/** A list field as filters see it: its items, or one text value. */
+export function listFilter(field: { maxSelect: number }): FilterSpec {
+  return isList(field) ? LIST_FILTER : TEXT_FILTER;
+}
 
 function unique(items: string[]): string[] {
   return [...new Set(items.filter((item) => item !== ""))];

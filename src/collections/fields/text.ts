@@ -1,8 +1,7 @@
 import { type FieldIssue, issue } from "../../errors/api-error.js";
-import type { TextField } from "../model.js";
-import { primaryKeyColumn, textColumn, textFromDb } from "./columns.js";
+import { textFromDb } from "./columns.js";
 import { buildField, commonIssues } from "./common.js";
-import type { FieldTypeDef, OptionsContext, ValueContext } from "./field-type.js";
+import type { FieldCommon, FieldTypeDef, JsonSchema, OptionsContext, ValueContext } from "./field-type.js";
 import { generateFromPattern } from "./generate-from-pattern.js";
 import {
   MAX_SAFE_JSON_INT,
@@ -12,9 +11,26 @@ import {
   runeLength,
   unsupportedTypeIssue,
 } from "./issues.js";
+import { orEmpty, patternKeyword, TEXT_FILTER } from "./json-schema.js";
 import type { OptionSchema } from "./options.js";
 import { compilePattern, patternError } from "./regex.js";
 import { coerceString } from "./string-value.js";
+
+export interface TextField extends FieldCommon {
+  type: "text";
+  min: number;
+  max: number;
+  pattern: string;
+  autogeneratePattern: string;
+  primaryKey: boolean;
+  /** Part of the collection's full-text search index (see `collections/search-options.ts`). */
+  searchable: boolean;
+}
+
+/** Whether a field is a text field (the primary key and `tokenKey` are). */
+export function isTextField(field: FieldCommon): field is TextField {
+  return field.type === "text";
+}
 
 /** PocketBase applies this many characters as the limit when `max` is 0. */
 export const DEFAULT_TEXT_MAX = 5000;
@@ -32,6 +48,7 @@ const OPTIONS: OptionSchema = {
   pattern: { kind: "string", default: "" },
   autogeneratePattern: { kind: "string", default: "" },
   primaryKey: { kind: "bool", default: false },
+  searchable: { kind: "bool", default: false },
 };
 
 export function textMax(field: Pick<TextField, "max">): number {
@@ -64,7 +81,7 @@ function primaryKeyIssues(field: TextField, ctx: OptionsContext): Record<string,
   if (!field.primaryKey) return issues;
   if (field.name !== "id")
     issues["name"] = issue("validation_in_invalid", 'The primary key must be named "id".');
-  const keys = ctx.collection.fields.filter((f) => f.type === "text" && f.primaryKey).length;
+  const keys = ctx.collection.fields.filter((f) => isTextField(f) && f.primaryKey).length;
   if (keys > 1) {
     issues["primaryKey"] = issue(
       "validation_unsupported_composite_pk",
@@ -121,6 +138,21 @@ function regexIssues(field: TextField): Record<string, FieldIssue> {
   return issues;
 }
 
+/**
+ * A create or update value: "" unless the field must hold one (a required field, or a primary key
+ * the server does not generate), else within the length limits and the pattern.
+ */
+function inputSchema(field: TextField): JsonSchema {
+  const mustHold = (field.required || field.primaryKey) && field.autogeneratePattern === "";
+  const checks: JsonSchema = {
+    minLength: Math.max(field.min, mustHold ? 1 : 0),
+    maxLength: textMax(field),
+    ...patternKeyword(field.pattern),
+  };
+  if (field.primaryKey) checks["not"] = { pattern: "[/\\\\]" };
+  return { type: "string", ...orEmpty(checks, mustHold) };
+}
+
 export const textType: FieldTypeDef<TextField> = {
   type: "text",
 
@@ -132,7 +164,7 @@ export const textType: FieldTypeDef<TextField> = {
     return { ...rangeIssues(field), ...regexIssues(field), ...primaryKeyIssues(field, ctx) };
   },
 
-  columnSql: (field, dialect) => (field.primaryKey ? primaryKeyColumn(dialect) : textColumn(dialect)),
+  column: (field) => (field.primaryKey ? { storage: "text", primaryKey: true } : { storage: "text" }),
 
   zero: () => "",
 
@@ -158,7 +190,30 @@ export const textType: FieldTypeDef<TextField> = {
     return validatePlain(field, value);
   },
 
+  /** A new record's empty value gets one generated from `autogeneratePattern` (ids, token keys). */
+  onWrite: (field, value, ctx) =>
+    ctx.isNew && field.autogeneratePattern !== "" && value === ""
+      ? generateFromPattern(field.autogeneratePattern)
+      : undefined,
+
   toDb: (_field, value) => value,
 
   fromDb: (_field, raw) => textFromDb(raw),
+
+  filter: () => TEXT_FILTER,
+
+  requiredOnCreate: (field) => field.required && field.autogeneratePattern === "",
+
+  // A record's primary key never changes, so update bodies leave it out.
+  graphqlType: (field, shape) => {
+    if (shape === "read") return "String!";
+    return shape === "update" && field.primaryKey ? undefined : "String";
+  },
+
+  tsType: (field, shape) => (shape === "update" && field.primaryKey ? undefined : "string"),
+
+  jsonSchema(field, shape) {
+    if (shape === "read") return { type: "string" };
+    return shape === "update" && field.primaryKey ? undefined : inputSchema(field);
+  },
 };

@@ -1,12 +1,16 @@
 import { issue } from "../../errors/api-error.js";
-import type { UrlField } from "../model.js";
-import { textColumn, textFromDb } from "./columns.js";
+import { textFromDb } from "./columns.js";
 import { buildField, commonIssues } from "./common.js";
-import { domainAllowed, domainOptionIssues } from "./domains.js";
-import type { FieldTypeDef } from "./field-type.js";
+import { type DomainOptions, domainAllowed, domainOptionIssues } from "./domains.js";
+import type { FieldCommon, FieldTypeDef } from "./field-type.js";
 import { requiredIssue, unsupportedTypeIssue } from "./issues.js";
+import { orEmpty, TEXT_FILTER } from "./json-schema.js";
 import type { OptionSchema } from "./options.js";
 import { coerceString } from "./string-value.js";
+
+export interface UrlField extends FieldCommon, DomainOptions {
+  type: "url";
+}
 
 const OPTIONS: OptionSchema = {
   exceptDomains: { kind: "stringsOrNull", default: null },
@@ -37,7 +41,7 @@ export const urlType: FieldTypeDef<UrlField> = {
     return Object.keys(issues).length > 0 ? issues : domainOptionIssues(field);
   },
 
-  columnSql: (_field, dialect) => textColumn(dialect),
+  column: () => ({ storage: "text" }),
 
   zero: () => "",
 
@@ -56,4 +60,22 @@ export const urlType: FieldTypeDef<UrlField> = {
   toDb: (_field, value) => value,
 
   fromDb: (_field, raw) => textFromDb(raw),
+
+  filter: () => TEXT_FILTER,
+
+  graphqlType: (_field, shape) => (shape === "read" ? "String!" : "String"),
+
+  tsType: () => "string",
+
+  // An absolute URL with a scheme and a host; the domain lists are not expressed.
+  jsonSchema: (field, shape) =>
+    shape === "read"
+      ? { type: "string" }
+      : {
+          type: "string",
+          ...orEmpty(
+            { format: "uri", pattern: "^[A-Za-z][A-Za-z0-9+.-]*://\\S+$", maxLength: MAX_URL_LENGTH },
+            field.required,
+          ),
+        },
 };

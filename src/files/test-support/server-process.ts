@@ -17,6 +17,7 @@ import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 import pg from "pg";
 import { type Config, type ConfigInput, loadConfig } from "../../config/config.js";
+import { openStore } from "../../store/open-store.js";
 import { type S3TestServer, s3Config } from "../../test-support/s3-server.js";
 import { PG_URL, type StoreKind, SUPERUSER } from "../../test-support/server.js";
 import { openStorage } from "../open-storage.js";
@@ -128,7 +129,9 @@ export async function serverSite(
     ...files.input,
   };
   const config = loadConfig(input, files.env);
-  const storage = await openStorage(config.files);
+  // Files in the database: seen through a store of the test's own on the same schema.
+  const store = config.files.kind === "database" ? await openStore(config.store) : undefined;
+  const storage = await openStorage(config.files, undefined, store?.db);
   const running = new Set<ServerProcess>();
   const script = await childScript();
   return {
@@ -153,6 +156,7 @@ export async function serverSite(
     async dispose() {
       await Promise.all([...running].map((s) => s.kill()));
       await storage.close();
+      await store?.close();
       rmSync(dir, { recursive: true, force: true });
       if (kind === "postgres") {
         const client = new pg.Client({ connectionString: PG_URL });

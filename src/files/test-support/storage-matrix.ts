@@ -2,12 +2,16 @@ import { afterAll, beforeAll } from "vitest";
 import { type S3TestServer, startS3Server } from "../../test-support/s3-server.js";
 import { type StoreKind, storesUnderTest } from "../../test-support/server.js";
 
-export type StorageKind = "local" | "s3";
+/** local: a node's own folder; database: PostgreSQL's own tables (its default); s3: a bucket. */
+export type StorageKind = "local" | "database" | "s3";
 
-/** Every store × file storage pair a files suite runs on: each store, with local files and with S3. */
+/**
+ * Every store × file storage pair a files suite runs on: each store with its default storage (a local
+ * folder on SQLite, the database on PostgreSQL) and with S3.
+ */
 export async function storageMatrix(): Promise<[StoreKind, StorageKind][]> {
   return (await storesUnderTest()).flatMap((kind): [StoreKind, StorageKind][] => [
-    [kind, "local"],
+    [kind, kind === "postgres" ? "database" : "local"],
     [kind, "s3"],
   ]);
 }

@@ -1,159 +1,31 @@
-import { connect, type Socket } from "node:net";
+import { type StreamBodyOptions, type StreamedBody, streamBody } from "../../test-support/stream-body.js";
 
-export interface StreamedUpload {
-  /** The status the server answered with, if it answered before the connection ended. */
-  status?: number;
-  /** The answer's body, parsed as JSON when it is. */
-  body?: unknown;
-  /** Body bytes written before the client stopped or the connection ended. */
-  sent: number;
-  /** Set when the connection failed (reset by the server, or destroyed by `abortAfter`). */
-  error?: string;
-  /** Whether the server closed the connection while the client was still writing. */
-  cutByServer: boolean;
-}
+export type StreamedUpload = StreamedBody;
 
-/** The one chunk every write reuses: the client never holds more of the file than this. */
-const CHUNK = Buffer.alloc(64 * 1024, 0x61);
-
-export interface StreamUploadOptions {
-  url: string;
+export interface StreamUploadOptions
+  extends Pick<
+    StreamBodyOptions,
+    "url" | "declareLength" | "ignoreAnswer" | "abortAfter" | "beforeAbort" | "token"
+  > {
   field: string;
   fileBytes: number;
-  /** Announce the body's whole length up front (Content-Length); else it goes chunked. */
-  declareLength?: boolean;
-  /** Go on writing after the server has answered, as a hostile client would. */
-  ignoreAnswer?: boolean;
-  /** Disconnect after this many body bytes (once `beforeAbort` resolves). */
-  abortAfter?: number;
-  beforeAbort?: () => Promise<unknown>;
-  token?: string;
 }
 
 /**
  * Sends a multipart body with one file part of `fileBytes` bytes over a plain socket, the bytes
- * made on the fly (never held in memory). HTTP is written by hand so nothing in between decides
- * when to stop: a polite client stops writing as soon as the answer is in, an `ignoreAnswer` one
- * only when the server cuts the connection.
+ * made on the fly (never held in memory); see `streamBody`.
  */
 export function streamUpload(opts: StreamUploadOptions): Promise<StreamedUpload> {
-  const url = new URL(opts.url);
   const boundary = `----backroom${Date.now()}`;
-  const head = Buffer.from(
-    `--${boundary}\r\nContent-Disposition: form-data; name="${opts.field}"; filename="big.bin"\r\n` +
-      "Content-Type: application/octet-stream\r\n\r\n",
-  );
-  const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
-  const requestHead = [
-    `POST ${url.pathname}${url.search} HTTP/1.1`,
-    `Host: ${url.host}`,
-    `Content-Type: multipart/form-data; boundary=${boundary}`,
-    opts.declareLength
-      ? `Content-Length: ${head.length + opts.fileBytes + tail.length}`
-      : "Transfer-Encoding: chunked",
-    ...(opts.token ? [`Authorization: ${opts.token}`] : []),
-    "",
-    "",
-  ].join("\r\n");
-
-  return new Promise((resolve) => {
-    const result: StreamedUpload = { sent: 0, cutByServer: false };
-    const socket = connect(Number(url.port), url.hostname);
-    const answer = readAnswer(socket, (status, body) => {
-      result.status = status;
-      result.body = body;
-      if (!opts.ignoreAnswer) socket.destroy();
-    });
-    let writing = true;
-    socket.on("error", (err) => {
-      result.error ??= err.message;
-    });
-    socket.on("close", () => {
-      if (
-        writing &&
-        result.error !== "aborted by client" &&
-        (opts.ignoreAnswer || result.status === undefined)
-      )
-        result.cutByServer = true;
-      answer.flush();
-      resolve(result);
-    });
-
-    const send = (bytes: Buffer) =>
-      new Promise<boolean>((ok) => {
-        if (socket.destroyed) return ok(false);
-        if (socket.write(bytes)) return ok(true);
-        const onDrain = () => {
-          socket.off("close", onClose);
-          ok(true);
-        };
-        const onClose = () => {
-          socket.off("drain", onDrain);
-          ok(false);
-        };
-        socket.once("drain", onDrain);
-        socket.once("close", onClose);
-      });
-    // Body bytes, framed as chunks when the length is not declared.
-    const body = async (bytes: Buffer) => {
-      const framed = opts.declareLength
-        ? await send(bytes)
-        : (await send(Buffer.from(`${bytes.length.toString(16)}\r\n`))) &&
-          (await send(bytes)) &&
-          (await send(Buffer.from("\r\n")));
-      if (framed) result.sent += bytes.length;
-      return framed;
-    };
-
-    const writer = async () => {
-      if (!(await send(Buffer.from(requestHead))) || !(await body(head))) return;
-      let left = opts.fileBytes;
-      while (left > 0) {
-        if (opts.abortAfter !== undefined && result.sent >= opts.abortAfter) {
-          await opts.beforeAbort?.();
-          result.error = "aborted by client";
-          socket.destroy();
-          return;
-        }
-        const piece = left >= CHUNK.length ? CHUNK : CHUNK.subarray(0, left);
-        if (!(await body(piece))) return;
-        left -= piece.length;
-      }
-      if (!(await body(tail))) return;
-      if (!opts.declareLength) await send(Buffer.from("0\r\n\r\n"));
-    };
-    writer().finally(() => {
-      writing = false;
-    });
+  const { field, fileBytes, ...rest } = opts;
+  return streamBody({
+    ...rest,
+    contentType: `multipart/form-data; boundary=${boundary}`,
+    head: Buffer.from(
+      `--${boundary}\r\nContent-Disposition: form-data; name="${field}"; filename="big.bin"\r\n` +
+        "Content-Type: application/octet-stream\r\n\r\n",
+    ),
+    fillBytes: fileBytes,
+    tail: Buffer.from(`\r\n--${boundary}--\r\n`),
   });
-}
-
-/**
- * Collects the server's answer (status line, headers, a Content-Length body) as it arrives and
- * reports it once complete; `flush` reports what came if the connection ends first.
- */
-function readAnswer(socket: Socket, onAnswer: (status: number, body: unknown) => void): { flush(): void } {
-  let received = Buffer.alloc(0);
-  let reported = false;
-  const report = (force: boolean) => {
-    if (reported) return;
-    const end = received.indexOf("\r\n\r\n");
-    if (end < 0) return;
-    const headers = received.subarray(0, end).toString("latin1");
-    const status = Number(/^HTTP\/1\.[01] (\d{3})/.exec(headers)?.[1]);
-    const length = Number(/^content-length:\s*(\d+)/im.exec(headers)?.[1] ?? 0);
-    const text = received.subarray(end + 4, end + 4 + length).toString("utf8");
-    if (!force && Buffer.byteLength(text) < length) return;
-    reported = true;
-    let body: unknown = text;
-    try {
-      body = JSON.parse(text);
-    } catch {}
-    onAnswer(status, body);
-  };
-  socket.on("data", (data: Buffer) => {
-    if (received.length < 64 * 1024) received = Buffer.concat([received, data]);
-    report(false);
-  });
-  return { flush: () => report(true) };
 }

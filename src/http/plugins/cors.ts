@@ -1,5 +1,6 @@
 import cors from "@fastify/cors";
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import { TUS_EXPOSED_HEADERS } from "../../files/tus/tus-headers.js";
 
 /**
  * Cross-origin access for browser apps on another origin (a Vite dev server, a static site), as
@@ -11,5 +12,22 @@ export async function registerCors(app: FastifyInstance, origins: readonly strin
     origin: origins.includes("*") ? "*" : [...origins],
     methods: ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"],
     maxAge: 86_400,
+    // Resumable uploads answer in headers a browser client must read.
+    exposedHeaders: TUS_EXPOSED_HEADERS,
   });
+}
+
+/**
+ * Whether a browser page of the request's Origin may use a route that CORS does not guard: browsers
+ * open WebSockets to any origin and leave the check to the server. Requests without an Origin (not
+ * from a browser page) and pages of the server's own origin always may.
+ */
+export function originAllowed(request: FastifyRequest, origins: readonly string[]): boolean {
+  const origin = request.headers.origin;
+  if (origin === undefined || origins.includes("*") || origins.includes(origin)) return true;
+  try {
+    return new URL(origin).host === request.headers.host;
+  } catch {
+    return false;
+  }
 }

@@ -1,11 +1,20 @@
 import type { FastifyError, FastifyInstance } from "fastify";
 import { ApiError } from "../../errors/api-error.js";
+import {
+  classifyDependencyError,
+  DependencyError,
+  dependencyApiError,
+} from "../../errors/dependency-errors.js";
+import type { StoreHealth } from "../../store/store-health.js";
 
 const GENERIC = "Something went wrong while processing your request.";
 
 /** Maps anything thrown to the PocketBase error shape; only ApiErrors and 4xx framework errors show their message. */
 export function toApiError(err: unknown): ApiError {
   if (err instanceof ApiError) return err;
+  // A lost database connection or a full disk: 503 (retry) or 507, not a bug's 500.
+  const problem = classifyDependencyError(err);
+  if (problem) return dependencyApiError(problem);
   const e = err as Partial<FastifyError>;
   // PostgreSQL refuses to drop what a view still reads; that is the caller's change to fix.
   if ((err as { code?: unknown }).code === "2BP01") {
@@ -24,10 +33,14 @@ export function toApiError(err: unknown): ApiError {
   return new ApiError(500, GENERIC);
 }
 
-export function registerErrorHandler(app: FastifyInstance): void {
+/** `health` sees dependency failures first: during an outage only its first failure is logged. */
+export function registerErrorHandler(app: FastifyInstance, health?: Pick<StoreHealth, "shouldLog">): void {
   app.setErrorHandler((err, request, reply) => {
     const apiError = toApiError(err);
-    if (apiError.status >= 500) request.log.error({ err }, "request failed");
+    if (apiError instanceof DependencyError) {
+      if (apiError.retryAfterSeconds) reply.header("retry-after", String(apiError.retryAfterSeconds));
+      if (health?.shouldLog(err) ?? true) request.log.error({ err }, `request failed: ${apiError.problem}`);
+    } else if (apiError.status >= 500) request.log.error({ err }, "request failed");
     reply.code(apiError.status).send(apiError.toJSON());
   });
   app.setNotFoundHandler((_request, reply) => {

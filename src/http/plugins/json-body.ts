@@ -1,5 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import { badRequest } from "../../errors/api-error.js";
+import { invalidJson } from "../../errors/invalid-json.js";
 
 const FORBIDDEN_KEYS = new Set(["__proto__", "constructor", "prototype"]);
 
@@ -24,7 +25,15 @@ export function checkJsonShape(value: unknown, maxDepth: number): void {
   }
 }
 
+declare module "fastify" {
+  interface FastifyInstance {
+    /** How deep a JSON body (or a form's `@jsonPayload`) may nest (BACKROOM_JSON_MAX_DEPTH). */
+    jsonMaxDepth: number;
+  }
+}
+
 export function registerJsonBody(app: FastifyInstance, maxDepth: number): void {
+  app.decorate("jsonMaxDepth", maxDepth);
   app.removeContentTypeParser("application/json");
   app.addContentTypeParser("application/json", { parseAs: "string" }, (_req, body, done) => {
     const text = body as string;
@@ -33,7 +42,7 @@ export function registerJsonBody(app: FastifyInstance, maxDepth: number): void {
     try {
       parsed = JSON.parse(text);
     } catch {
-      return done(badRequest("The request body is not valid JSON."), undefined);
+      return done(invalidJson("The request body", text), undefined);
     }
     try {
       checkJsonShape(parsed, maxDepth);
@@ -42,4 +51,12 @@ export function registerJsonBody(app: FastifyInstance, maxDepth: number): void {
     }
     done(null, parsed);
   });
+}
+
+/** A JSON body that must be an object (routes that take no multipart: batch items, admin drafts). */
+export function objectBody(body: unknown): Record<string, unknown> {
+  if (body === undefined || body === null) return {};
+  if (typeof body !== "object" || Array.isArray(body))
+    throw badRequest("The request body must be a JSON object.");
+  return body as Record<string, unknown>;
 }

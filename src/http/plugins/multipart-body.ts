@@ -1,32 +1,38 @@
 import type { IncomingMessage } from "node:http";
-import multipart, { type MultipartFile } from "@fastify/multipart";
+import type { Readable } from "node:stream";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { badRequest } from "../../errors/api-error.js";
 import type { FilePartPolicy } from "../../files/file-parts.js";
 import type { UploadReceiver } from "../../files/receive-upload.js";
 import type { UploadedFile } from "../../files/uploaded-file.js";
-import { checkJsonShape } from "./json-body.js";
+import { formBody, MAX_FORM_FIELDS, type ParsedBody, urlEncodedFormKeys } from "./form-body.js";
+import { type MultipartLimits, multipartParts } from "./multipart-parts.js";
 
-/** A request body with where each key came from: form strings need coercion, JSON values don't. */
-export interface ParsedBody {
-  body: Record<string, unknown>;
-  /** Keys whose values are form strings (multipart fields other than `@jsonPayload`). */
-  formKeys: Set<string>;
-}
+export type { ParsedBody } from "./form-body.js";
 
-const LIMITS = { fields: 1000, fieldNameSize: 200, fieldSize: 8 * 1024 * 1024, parts: 2000 };
+const LIMITS = { fields: MAX_FORM_FIELDS, fieldNameSize: 200, fieldSize: 8 * 1024 * 1024, parts: 2000 };
+const MULTIPART = /^multipart\/form-data\b/i;
 
 declare module "fastify" {
   interface FastifyInstance {
     /** Where file parts of records create/update bodies go; absent = file parts are refused. */
     uploadReceiver: UploadReceiver | null;
+    /** The largest request body without file parts (BACKROOM_BODY_LIMIT). */
+    multipartBodyLimit: number;
   }
+}
+
+/** Whether a request's body is multipart/form-data (read by readBody, not by a content parser). */
+export function isMultipart(request: FastifyRequest): boolean {
+  return MULTIPART.test(request.headers["content-type"] ?? "");
 }
 
 /** Uploads of each request still waiting to be placed under a record. */
 const pendingUploads = new WeakMap<FastifyRequest, UploadedFile[]>();
 /** Requests whose body was refused midway: the rest of it is not read (see lingerThenClose). */
 const cutOff = new WeakSet<FastifyRequest>();
+/** Requests whose unread body is already being drained (from onSend). */
+const drained = new WeakSet<FastifyRequest>();
 /** How much of a refused body is still read, and for how long, after the answer (see lingerThenClose). */
 export const REFUSED_BODY_LINGER = { bytes: 16 * 1024 * 1024, ms: 2000 };
 
@@ -35,8 +41,10 @@ export async function registerMultipart(
   bodyLimit: number,
   uploads: UploadReceiver | null = null,
 ): Promise<void> {
-  await app.register(multipart, { limits: { ...LIMITS, fileSize: bodyLimit }, throwFileSizeLimit: true });
+  // Accepted here, read by the route (readBody), which knows what file parts it takes.
+  app.addContentTypeParser("multipart/form-data", (_request, _payload, done) => done(null));
   app.decorate("uploadReceiver", uploads);
+  app.decorate("multipartBodyLimit", bodyLimit);
   // Whatever a request uploaded and no write placed is removed when the request ends, answered or
   // abandoned by its client.
   const discardPending = async (request: FastifyRequest) => {
@@ -51,7 +59,7 @@ export async function registerMultipart(
     // hooks (the request log) wait for it, and an error would skip them.
     const finish = () => {
       try {
-        if (cutOff.has(request)) lingerThenClose(request.raw);
+        if (cutOff.has(request) && !drained.has(request)) lingerThenClose(request.raw);
       } catch (err) {
         request.log.error({ err }, "letting go of a refused request body failed");
       }
@@ -61,10 +69,33 @@ export async function registerMultipart(
     void discardPending(request).then(finish, finish);
   });
   app.addHook("onRequestAbort", discardPending);
+  // A multipart body its route never read (answered before it looked: a 401, a 404): once the
+  // answer is out Node would read all of it, however large, to keep the connection. Read a bounded
+  // drain instead, from now (after the answer would be too late: Node has begun its own by then).
+  app.addHook("onSend", (request, _reply, payload, done) => {
+    try {
+      if (!request.raw.complete && request.raw.readableFlowing === null && isMultipart(request)) {
+        drained.add(request);
+        lingerThenClose(request.raw);
+      }
+    } catch (err) {
+      request.log.error({ err }, "letting go of an unread request body failed");
+    }
+    done(null, payload);
+  });
 }
 
 /**
- * Reads a JSON or multipart body in PocketBase's conventions: multipart fields are strings
+ * The body of a request to an endpoint that takes no files, in whichever encoding it came: JSON,
+ * URL-encoded or multipart (read here, on demand, so a route that answers before it reads its body
+ * never reads it). Form values are strings; the endpoint coerces what it reads.
+ */
+export async function requestBody(request: FastifyRequest): Promise<Record<string, unknown>> {
+  return (await readBody(request, request.server.jsonMaxDepth, null)).body;
+}
+
+/**
+ * Reads a JSON, URL-encoded or multipart body in PocketBase's conventions: form fields are strings
  * (repeated names become lists) and `@jsonPayload` holds JSON merged over them. File parts are
  * accepted as `fileParts` says (by default: on routes that name a collection, records create/update,
  * when named after one of its file fields, `avatar`, `documents+`); they are streamed to storage
@@ -75,12 +106,12 @@ export async function readBody(
   maxDepth: number,
   fileParts?: FilePartPolicy | null,
 ): Promise<ParsedBody> {
-  if (!request.isMultipart()) {
+  if (!isMultipart(request)) {
     const body = request.body;
     if (body === undefined || body === null) return { body: {}, formKeys: new Set() };
     if (typeof body !== "object" || Array.isArray(body))
       throw badRequest("The request body must be a JSON object.");
-    return { body: body as Record<string, unknown>, formKeys: new Set() };
+    return { body: body as Record<string, unknown>, formKeys: urlEncodedFormKeys(request) };
   }
   const files = fileParts === undefined ? collectionParts(request) : fileParts;
   const uploaded: UploadedFile[] = [];
@@ -96,44 +127,35 @@ export async function readBody(
 async function readParts(
   request: FastifyRequest,
   maxDepth: number,
-  files: FilePartPolicy | null,
+  policy: FilePartPolicy | null,
   uploaded: UploadedFile[],
 ): Promise<ParsedBody> {
-  const body: Record<string, unknown> = Object.create(null);
-  const formKeys = new Set<string>();
-  // The plugin's own per-file cap sits above every part's limit, so the part's own check speaks first.
-  for await (const part of request.parts(files ? { limits: { fileSize: files.largest + 1 } } : {})) {
+  const fields: [string, string][] = [];
+  const uploadsByName: Record<string, UploadedFile[]> = Object.create(null);
+  // What file parts may add comes on top of the body limit (as PocketBase sizes its limit).
+  const maxBytes = request.server.multipartBodyLimit + (policy?.allowance ?? 0);
+  const limits: MultipartLimits = {
+    ...LIMITS,
+    maxBytes,
+    // The parser's own per-file cap sits above every part's limit, so the part's own check speaks
+    // first; where no file is taken, the refusal of the part's name does.
+    fileSize: policy ? policy.largest + 1 : maxBytes,
+  };
+  for await (const part of multipartParts(request.raw, limits)) {
     if (part.type === "file") {
-      const upload = await receiveFile(request, files, part, uploaded);
-      const existing = body[part.fieldname];
-      body[part.fieldname] = existing === undefined ? [upload] : [...toList(existing), upload];
+      const upload = await receiveFile(request, policy, part, uploaded);
+      uploadsByName[part.fieldname] = [...(uploadsByName[part.fieldname] ?? []), upload];
       continue;
     }
-    if (["__proto__", "constructor", "prototype"].includes(part.fieldname))
-      throw badRequest(`The key "${part.fieldname}" is not allowed.`);
-    const value = String(part.value);
-    if (part.fieldname === "@jsonPayload") {
-      let payload: unknown;
-      try {
-        payload = JSON.parse(value);
-      } catch {
-        throw badRequest("@jsonPayload is not valid JSON.");
-      }
-      if (!payload || typeof payload !== "object" || Array.isArray(payload))
-        throw badRequest("@jsonPayload must be a JSON object.");
-      checkJsonShape(payload, maxDepth);
-      for (const [k, v] of Object.entries(payload)) {
-        body[k] = v;
-        formKeys.delete(k);
-      }
-      continue;
-    }
-    const existing = body[part.fieldname];
-    body[part.fieldname] =
-      existing === undefined ? value : Array.isArray(existing) ? [...existing, value] : [existing, value];
-    formKeys.add(part.fieldname);
+    fields.push([part.fieldname, String(part.value)]);
   }
-  return { body: { ...body }, formKeys };
+  const parsed = formBody(fields, maxDepth);
+  // A file field's uploads come after the names of its files kept from before (`documents=a.txt`).
+  for (const [name, uploads] of Object.entries(uploadsByName)) {
+    const existing = parsed.body[name];
+    parsed.body[name] = existing === undefined ? uploads : [...toList(existing), ...uploads];
+  }
+  return parsed;
 }
 
 function toList(value: unknown): unknown[] {
@@ -152,7 +174,7 @@ function collectionParts(request: FastifyRequest): FilePartPolicy | null {
 async function receiveFile(
   request: FastifyRequest,
   files: FilePartPolicy | null,
-  part: MultipartFile,
+  part: { fieldname: string; filename: string; file: Readable },
   uploaded: UploadedFile[],
 ): Promise<UploadedFile> {
   const receiver = request.server.uploadReceiver;
@@ -163,9 +185,14 @@ async function receiveFile(
   return upload;
 }
 
-/** A refused body is read no further: the parser lets go of the request, which stays paused. */
-function stopReading(request: FastifyRequest): void {
+/**
+ * A refused body is read no further: the parser lets go of the request, which stays paused. One
+ * refused before a byte of it was read (its declared length is over the cap) is left untouched,
+ * so the answer's onSend hook sees it unread and drains it (see below).
+ */
+export function stopReading(request: FastifyRequest): void {
   cutOff.add(request);
+  if (request.raw.readableFlowing === null) return;
   request.raw.unpipe();
   request.raw.pause();
 }

@@ -16,6 +16,32 @@ describe("MemoryCounterStore", () => {
     expect(await store.hit("other", 3000, 1, 3)).toMatchObject({ count: 1 });
   });
 
+  it("sliding hits restart the window; peek counts nothing; refunds give hits back", async () => {
+    let now = 0;
+    const store = new MemoryCounterStore(100, () => now);
+    await store.hit("k", 1000, 1, 5, { sliding: true });
+    now = 900;
+    expect(await store.hit("k", 1000, 1, 5, { sliding: true })).toEqual({
+      allowed: true,
+      count: 2,
+      resetInMs: 1000,
+    });
+    now = 1800; // past the first hit's window, within the second's
+    expect(await store.peek("k")).toEqual({ count: 2, resetInMs: 100 });
+    expect(await store.peek("k")).toEqual({ count: 2, resetInMs: 100 });
+    // A refused hit doesn't slide the window.
+    expect(await store.hit("k", 1000, 4, 5, { sliding: true })).toMatchObject({
+      allowed: false,
+      resetInMs: 100,
+    });
+    await store.refund("k", 1);
+    await store.refund("k", 5);
+    expect(await store.peek("k")).toEqual({ count: 0, resetInMs: 100 });
+    now = 1900;
+    expect(await store.peek("k")).toEqual({ count: 0, resetInMs: 0 });
+    expect(await store.peek("never")).toEqual({ count: 0, resetInMs: 0 });
+  });
+
   it("stays within maxKeys, dropping expired windows first and then the oldest", async () => {
     let now = 0;
     const store = new MemoryCounterStore(10, () => now);

@@ -1,4 +1,4 @@
-import type { CounterStore, HitResult } from "./counter-store.js";
+import type { CounterStore, HitOptions, HitResult } from "./counter-store.js";
 
 interface Window {
   count: number;
@@ -25,7 +25,13 @@ export class MemoryCounterStore implements CounterStore {
     return this.windows.size;
   }
 
-  async hit(key: string, windowMs: number, cost: number, max: number): Promise<HitResult> {
+  async hit(
+    key: string,
+    windowMs: number,
+    cost: number,
+    max: number,
+    opts: HitOptions = {},
+  ): Promise<HitResult> {
     const now = this.now();
     let w = this.windows.get(key);
     if (!w || w.resetAt <= now) {
@@ -37,8 +43,22 @@ export class MemoryCounterStore implements CounterStore {
     }
     const count = w.count + cost;
     const allowed = count <= max;
-    if (allowed) w.count = count;
+    if (allowed) {
+      w.count = count;
+      if (opts.sliding) w.resetAt = now + windowMs;
+    }
     return { allowed, count, resetInMs: w.resetAt - now };
+  }
+
+  async peek(key: string): Promise<{ count: number; resetInMs: number }> {
+    const now = this.now();
+    const w = this.windows.get(key);
+    return w && w.resetAt > now ? { count: w.count, resetInMs: w.resetAt - now } : { count: 0, resetInMs: 0 };
+  }
+
+  async refund(key: string, cost: number): Promise<void> {
+    const w = this.windows.get(key);
+    if (w && w.resetAt > this.now()) w.count = Math.max(0, w.count - cost);
   }
 
   private makeRoom(now: number): void {

@@ -1,5 +1,8 @@
 import type { FastifyInstance, FastifyReply } from "fastify";
+import { RateLimitError } from "../../errors/rate-limit-error.js";
 import type { RequestContext } from "../../records/request-context.js";
+import { ipInList } from "../../settings/ip-list.js";
+import type { RateLimitRule } from "../../settings/settings-model.js";
 import { contextOf } from "../request-context.js";
 import type { Services } from "../services.js";
 import { actionCheck, type LimitCheck, type LimitTarget, pathCheck } from "./limit-checks.js";
@@ -19,6 +22,10 @@ export function registerRateLimits(app: FastifyInstance, services: Services): vo
     ),
   );
   services.rateLimiter.on("recovered", () => app.log.info("rate-limit store reachable again"));
+  // Any refusal by a limit, also from a route (failed sign-in attempts), says when to come back.
+  app.addHook("onError", async (_request, reply, err) => {
+    withRetryAfter(reply, err);
+  });
 
   const limitsOff = (s: { rateLimits: { enabled: boolean; rules: unknown[] } }) =>
     !s.rateLimits.enabled || s.rateLimits.rules.length === 0;
@@ -49,11 +56,16 @@ export async function enforceRequestLimits(
   reply: FastifyReply,
   ctx: RequestContext,
   targets: readonly LimitTarget[],
-  opts: { pathCheck: boolean },
+  opts: {
+    pathCheck: boolean;
+    /** Checks of the caller's own (GraphQL's per-operation labels), from the rules in force. */
+    extraChecks?: (rules: readonly RateLimitRule[], who: Audience) => LimitCheck[];
+  },
 ): Promise<void> {
   if (ctx.auth?.isSuperuser) return;
   const { rateLimits } = await services.settings.get();
   if (!rateLimits.enabled) return;
+  if (rateLimits.excludedIPs.length > 0 && ipInList(rateLimits.excludedIPs, ctx.ip)) return;
   const who: Audience = ctx.auth || ctx.superuser ? "@auth" : "@guest";
   const checks: LimitCheck[] = [];
   for (const target of targets) {
@@ -62,9 +74,11 @@ export async function enforceRequestLimits(
     if (byPath) checks.push(byPath);
     if (byAction) checks.push(byAction);
   }
+  if (opts.extraChecks) checks.push(...opts.extraChecks(rateLimits.rules, who));
   try {
     await services.rateLimiter.enforce(checks, ctx.ip);
   } catch (err) {
+    if (err instanceof RateLimitError && err.status === 429) services.counters.rateLimitRefusals++;
     throw withRetryAfter(reply, err);
   }
 }

@@ -51,6 +51,19 @@ describe.runIf(hasRedis).each(await storesUnderTest())("rate limits in Redis (%s
     expect((await health(a, uniqueIp())).status).toBe(200);
   });
 
+  it("two nodes on one Redis share an account's failed sign-ins", async () => {
+    const prefix = testKeyPrefix();
+    const [a, b] = [await serverOn(REDIS_URL, prefix), await serverOn(REDIS_URL, prefix)];
+    if (!a || !b) throw new Error("servers did not start");
+    // Each attempt from its own address, so only the account's count (10 a minute) can refuse.
+    const statuses: number[] = [];
+    for (let i = 0; i < 12; i++) statuses.push((await signIn(i % 2 ? b : a, uniqueIp())).status);
+    expect(statuses).toEqual([...Array(10).fill(400), 429, 429]);
+    const refused = await signIn(a, uniqueIp());
+    expectErrorBody(refused.body, 429);
+    expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(0);
+  });
+
   describe("with Redis unreachable", () => {
     let down: TestServer;
     beforeAll(async () => {

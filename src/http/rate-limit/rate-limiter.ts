@@ -23,7 +23,8 @@ interface Counted {
 export class RateLimiter extends EventEmitter<LimiterEvents> {
   private storeDown = false;
 
-  constructor(private readonly store: CounterStore) {
+  /** The counters behind the limits (also used to count failed sign-in attempts). */
+  constructor(readonly counters: CounterStore) {
     super();
   }
 
@@ -61,7 +62,7 @@ export class RateLimiter extends EventEmitter<LimiterEvents> {
   private async hit(key: string, counted: Counted): Promise<HitResult | undefined> {
     try {
       const { rule } = counted.check;
-      const hit = await this.store.hit(key, rule.duration * 1000, counted.cost, rule.maxRequests);
+      const hit = await this.counters.hit(key, rule.duration * 1000, counted.cost, rule.maxRequests);
       if (this.storeDown) {
         this.storeDown = false;
         this.emit("recovered");
@@ -77,10 +78,10 @@ export class RateLimiter extends EventEmitter<LimiterEvents> {
   }
 
   warmUp(): Promise<void> {
-    return this.store.warmUp();
+    return this.counters.warmUp();
   }
 
   close(): Promise<void> {
-    return this.store.close();
+    return this.counters.close();
   }
 }

@@ -7,9 +7,9 @@ import { parseScopes } from "../../auth/api-keys/scopes.js";
 import { badRequest, type IssueMap, issue, notFound } from "../../errors/api-error.js";
 import { randomId } from "../../ids.js";
 import { actorOf } from "../../records/record-consequences.js";
+import { requestBody } from "../plugins/multipart-body.js";
 import { requireSuperuser } from "../request-context.js";
 import type { Services } from "../services.js";
-import { objectBody } from "./records.js";
 
 /** A key's name: 1–255 characters after trimming. */
 function parseName(value: unknown): string | undefined {
@@ -25,7 +25,7 @@ function parseName(value: unknown): string | undefined {
 export function apiKeyRoutes(app: FastifyInstance, services: Services): void {
   app.post("/api/keys", async (req) => {
     const ctx = await requireSuperuser(req, services);
-    const body = objectBody(req.body);
+    const body = await requestBody(req);
     const name = parseName(body.name);
     const scopes = parseScopes(body.scopes);
     const issues: IssueMap = "issues" in scopes ? { ...scopes.issues } : {};

@@ -1,9 +1,9 @@
 import type { FastifyInstance } from "fastify";
 import { confirmEmailChange, requestEmailChange } from "../../auth/email-flows/email-change.js";
+import { requestBody } from "../plugins/multipart-body.js";
 import { contextOf } from "../request-context.js";
 import type { Services } from "../services.js";
 import { authCollection } from "./auth-collection.js";
-import { objectBody } from "./records.js";
 
 type Params = { collection: string };
 
@@ -12,13 +12,13 @@ export function authEmailChangeRoutes(app: FastifyInstance, services: Services):
   app.post<{ Params: Params }>("/api/collections/:collection/request-email-change", async (req, reply) => {
     const c = authCollection(services, req.params.collection);
     const ctx = await contextOf(req, services);
-    await requestEmailChange(services, req.log, c, objectBody(req.body), ctx);
+    await requestEmailChange(services, req.log, c, await requestBody(req), ctx);
     return reply.code(204).send();
   });
 
   app.post<{ Params: Params }>("/api/collections/:collection/confirm-email-change", async (req, reply) => {
     const c = authCollection(services, req.params.collection);
-    await confirmEmailChange(services, c, objectBody(req.body), await contextOf(req, services));
+    await confirmEmailChange(services, c, await requestBody(req), await contextOf(req, services));
     return reply.code(204).send();
   });
 }

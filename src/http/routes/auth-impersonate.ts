@@ -2,10 +2,11 @@ import type { FastifyInstance } from "fastify";
 import { completeAuth } from "../../auth/complete-auth.js";
 import { tokenDuration } from "../../auth/tokens.js";
 import { badRequest, issue, notFound } from "../../errors/api-error.js";
+import { formInteger } from "../plugins/form-body.js";
+import { readBody } from "../plugins/multipart-body.js";
 import { requireSuperuser } from "../request-context.js";
 import type { Services } from "../services.js";
 import { authCollection } from "./auth-collection.js";
-import { objectBody } from "./records.js";
 
 type Params = { collection: string; id: string };
 
@@ -21,8 +22,9 @@ export function authImpersonateRoutes(app: FastifyInstance, services: Services):
   app.post<{ Params: Params }>("/api/collections/:collection/impersonate/:id", async (req) => {
     const ctx = await requireSuperuser(req, services);
     const c = authCollection(services, req.params.collection);
-    const body = objectBody(req.body);
-    const duration = body.duration ?? 0;
+    const { body, formKeys } = await readBody(req, req.server.jsonMaxDepth, null);
+    // A form's duration is a string (as PocketBase's form binding, "" is 0); JSON's must be a number.
+    const duration = formKeys.has("duration") ? formInteger(body.duration) : (body.duration ?? 0);
     if (
       typeof duration !== "number" ||
       !Number.isInteger(duration) ||

@@ -9,10 +9,10 @@ import { usesPkce } from "../../auth/oauth2/resolve-provider.js";
 import { providerUserForCode } from "../../auth/oauth2/sign-in-user.js";
 import type { Collection } from "../../collections/model.js";
 import { ApiError, badRequest, type IssueMap, issue } from "../../errors/api-error.js";
+import { requestBody } from "../plugins/multipart-body.js";
 import { contextOf } from "../request-context.js";
 import type { Services } from "../services.js";
 import { authCollection } from "./auth-collection.js";
-import { objectBody } from "./records.js";
 
 type Params = { collection: string };
 
@@ -95,7 +95,7 @@ export function authOAuth2Routes(app: FastifyInstance, services: Services): void
     const c = authCollection(services, req.params.collection);
     if (!oauth2Options(c).enabled)
       throw new ApiError(403, "The collection is not configured to allow OAuth2 authentication.");
-    const body = objectBody(req.body);
+    const body = await requestBody(req);
     const input = readRequest(c, body);
     const ctx = { ...(await contextOf(req, services)), context: "oauth2" };
 

@@ -6,10 +6,10 @@ import { requestOtp } from "../../auth/otp/request-otp.js";
 import { isEmail } from "../../collections/fields/email.js";
 import type { Collection } from "../../collections/model.js";
 import { badRequest, type FieldIssue, forbidden, type IssueMap, issue } from "../../errors/api-error.js";
+import { requestBody } from "../plugins/multipart-body.js";
 import { contextOf } from "../request-context.js";
 import type { Services } from "../services.js";
 import { authCollection } from "./auth-collection.js";
-import { objectBody } from "./records.js";
 
 type Params = { collection: string };
 
@@ -34,7 +34,7 @@ function requiredString(value: unknown, max: number): string | FieldIssue {
 export function authOtpRoutes(app: FastifyInstance, services: Services): void {
   app.post<{ Params: Params }>("/api/collections/:collection/request-otp", async (req) => {
     const c = otpCollection(services, req.params.collection);
-    const body = objectBody(req.body);
+    const body = await requestBody(req);
     const email = requiredString(body.email, 255);
     if (typeof email !== "string")
       throw badRequest("An error occurred while validating the submitted data.", { email });
@@ -47,7 +47,7 @@ export function authOtpRoutes(app: FastifyInstance, services: Services): void {
 
   app.post<{ Params: Params }>("/api/collections/:collection/auth-with-otp", async (req) => {
     const c = otpCollection(services, req.params.collection);
-    const body = objectBody(req.body);
+    const body = await requestBody(req);
     const otpId = requiredString(body.otpId, 255);
     const password = requiredString(body.password, 71);
     const issues: IssueMap = {};

@@ -222,7 +222,8 @@ describe.each(await storesUnderTest())("password auth through the SDK (%s)", (ki
         .update(user.id, { password: "new long password", passwordConfirm: "new long password" }),
       400,
     );
-    expect(issueCode(noOld, "oldPassword")).toBe("validation_invalid_old_password");
+    // As PocketBase: a missing old password is "required", a wrong one "invalid".
+    expect(issueCode(noOld, "oldPassword")).toBe("validation_required");
     const wrongOld = await expectSdkError(
       user.pb.collection("users").update(user.id, {
         password: "new long password",

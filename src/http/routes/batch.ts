@@ -1,20 +1,22 @@
 import type { FastifyInstance } from "fastify";
+import type { RecordActions } from "../../api/record-actions.js";
+import { isFileField } from "../../collections/fields/index.js";
 import type { Collection } from "../../collections/model.js";
 import { type ApiError, badRequest, issue } from "../../errors/api-error.js";
+import { DependencyError } from "../../errors/dependency-errors.js";
 import { batchFilePart, fileFieldName } from "../../files/file-parts.js";
 import { discardUploads } from "../../files/place-uploads.js";
 import { UploadedFile } from "../../files/uploaded-file.js";
 import { HookReply } from "../../hooks/request-event.js";
-import type { RecordService } from "../../records/record-service.js";
 import type { RequestContext } from "../../records/request-context.js";
 import type { Db } from "../../store/store.js";
 import { toApiError } from "../plugins/error-handler.js";
+import { objectBody } from "../plugins/json-body.js";
 import { readBody } from "../plugins/multipart-body.js";
 import { batchTarget } from "../rate-limit/limit-targets.js";
 import { enforceRequestLimits } from "../rate-limit/rate-limit-hook.js";
 import { contextOf } from "../request-context.js";
 import type { Services } from "../services.js";
-import { objectBody } from "./records.js";
 
 export const MAX_BATCH_REQUESTS = 50;
 /** Files one batch may carry, over all its sub-requests. */
@@ -108,7 +110,7 @@ function withFiles(collection: Collection, sub: SubRequest): Record<string, unkn
   const body = { ...sub.body };
   for (const [key, uploads] of sub.files) {
     const name = fileFieldName(key);
-    if (!collection.fields.some((f) => f.type === "file" && f.name === name))
+    if (!collection.fields.some((f) => isFileField(f) && f.name === name))
       throw badRequest(`"${key.slice(0, 100)}" is not a file field of this collection.`);
     const listed = body[key];
     body[key] = listed === undefined || listed === null ? uploads : [...[listed].flat(), ...uploads];
@@ -118,7 +120,7 @@ function withFiles(collection: Collection, sub: SubRequest): Record<string, unkn
 
 /** Runs one sub-request against the records service inside the batch's transaction. */
 async function runOne(
-  records: RecordService,
+  records: RecordActions,
   sub: SubRequest,
   base: RequestContext,
   tx: Db,
@@ -176,7 +178,10 @@ export function batchRoutes(app: FastifyInstance, services: Services): void {
           try {
             results.push(await runOne(services.records, sub, ctx, tx));
           } catch (err) {
-            throw requestError(i, toApiError(err));
+            const failure = toApiError(err);
+            // A lost database or a full disk fails the batch as a whole (503/507), not request i.
+            if (failure instanceof DependencyError) throw err;
+            throw requestError(i, failure);
           }
         }
         return results;

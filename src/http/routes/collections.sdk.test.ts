@@ -507,6 +507,7 @@ describe.each(await storesUnderTest())("collections API through the SDK (%s)", (
       ["truncate", (pb) => pb.collections.truncate(c.id)],
       ["import", (pb) => pb.collections.import([{ name: uniqueName("x"), type: "base" } as never], false)],
       ["scaffolds", (pb) => pb.collections.getScaffolds()],
+      ["oauth2 providers", (pb) => pb.collections.getAllOAuth2Providers()],
     ];
     for (const [, call] of calls) {
       await expectSdkError(call(guest), 401);

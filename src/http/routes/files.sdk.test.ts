@@ -21,7 +21,7 @@ describe.each(await storageMatrix())("files (%s, %s storage)", (kind, storageKin
   beforeAll(async () => {
     server = await startServer(kind, storageKind === "s3" ? { s3: s3() } : {});
     storage = server.app.services.files;
-    expect(storage.shared).toBe(storageKind === "s3");
+    expect(storage.shared).toBe(storageKind !== "local");
     su = await server.superuserClient();
     const users = await su.collections.getOne("users");
     coll = await createFilesCollection(su, users.id);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { expectRawError, raw } from "../../test-support/api.js";
+import { expectRawError, raw, signedInUser } from "../../test-support/api.js";
 import { startServer, storesUnderTest, type TestServer } from "../../test-support/server.js";
 
 describe.each(await storesUnderTest())("health and fallbacks (%s)", (kind) => {
@@ -19,6 +19,22 @@ describe.each(await storesUnderTest())("health and fallbacks (%s)", (kind) => {
     expect(body.code).toBe(200);
     expect(typeof body.message).toBe("string");
     expect(body.data).toEqual({});
+  });
+
+  it("a superuser also gets PocketBase's canBackup, realIP and possibleProxyHeader; others and bad tokens do not", async () => {
+    const su = await server.superuserClient();
+    const details = await su.health.check({ headers: { "CF-Connecting-IP": "203.0.113.9" } });
+    expect(details.data).toEqual({
+      canBackup: true,
+      realIP: "127.0.0.1",
+      possibleProxyHeader: "cf-connecting-ip",
+    });
+    expect((await su.health.check()).data).toMatchObject({ canBackup: true, possibleProxyHeader: "" });
+    const user = await signedInUser(() => server.client());
+    expect((await user.pb.health.check()).data).toEqual({});
+    const forged = await raw(server.url, "/api/health", { headers: { authorization: "not.a.token" } });
+    expect(forged.status).toBe(200);
+    expect((forged.body as { data: unknown }).data).toEqual({});
   });
 
   it("the SDK's health.check() works", async () => {

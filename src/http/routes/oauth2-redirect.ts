@@ -46,6 +46,8 @@ function page(reply: FastifyReply, source: unknown) {
  */
 export function oauth2RedirectRoutes(app: FastifyInstance): void {
   app.register(async (scope) => {
+    // Its own reading of a provider's form post, smaller than the API's (which it replaces here).
+    scope.removeContentTypeParser("application/x-www-form-urlencoded");
     scope.addContentTypeParser(
       "application/x-www-form-urlencoded",
       { parseAs: "string", bodyLimit: 64 * 1024 },

@@ -1,6 +1,5 @@
 import type { FastifyInstance } from "fastify";
 import { badRequest, issue, validationError } from "../../errors/api-error.js";
-import { principalOf } from "../../realtime/principal.js";
 import { SseTransport } from "../../realtime/sse-transport.js";
 import { readBody } from "../plugins/multipart-body.js";
 import type { Services } from "../services.js";
@@ -14,11 +13,21 @@ export function realtimeSseRoutes(app: FastifyInstance, services: Services): voi
   const { realtime } = services;
 
   app.get("/api/realtime", (request, reply) => {
+    // The stream is written to the raw response, which knows nothing of the headers the onRequest
+    // hooks put on the reply (CORS, request id, security headers): they go out with its head.
+    for (const [name, value] of Object.entries(reply.getHeaders()))
+      if (value !== undefined) reply.raw.setHeader(name, value);
     reply.hijack();
     request.raw.socket.setNoDelay(true);
     let transport: SseTransport | undefined;
     const client = realtime.connect(request.ip, (c) => {
-      transport = new SseTransport(reply.raw, c.id, realtime.options.maxBufferBytes, realtime.flushRounds);
+      transport = new SseTransport(
+        reply.raw,
+        c.id,
+        realtime.options.maxBufferBytes,
+        realtime.flushRounds,
+        () => services.counters.slowClientsDropped++,
+      );
       return transport;
     });
     reply.raw.on("close", () => realtime.disconnect(client.id));
@@ -32,12 +41,13 @@ export function realtimeSseRoutes(app: FastifyInstance, services: Services): voi
       throw validationError("Failed to load the submitted data due to invalid formatting.", {
         clientId: issue("validation_required", "Missing required value."),
       });
-    const principal = await principalOf(request.headers.authorization, {
-      store: services.store,
-      registry: services.registry,
-      query: services.records.query,
+    const authorization = request.headers.authorization;
+    // Here or on the node holding the client's stream (a balancer may send the POST anywhere).
+    await realtime.subscribe({
+      clientId,
+      subscriptions: subscriptionList(body.subscriptions),
+      ...(authorization !== undefined ? { authorization } : {}),
     });
-    realtime.setSubscriptions(clientId, subscriptionList(body.subscriptions), principal);
     reply.code(204).send();
   });
 }

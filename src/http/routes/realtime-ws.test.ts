@@ -3,6 +3,7 @@ import type PocketBase from "pocketbase";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ownedCollection } from "../../realtime/test-support/owned-collection.js";
 import { WsClient } from "../../realtime/test-support/ws-client.js";
+import { systemContext } from "../../records/request-context.js";
 import { signedInUser } from "../../test-support/api.js";
 import { startServer, storesUnderTest, type TestServer } from "../../test-support/server.js";
 
@@ -49,6 +50,32 @@ describe.each(await storesUnderTest())("realtime over WebSocket (%s)", (kind) =>
     await su.collection(name).delete(rec.id);
     await ws.next((f) => f.type === "event" && (f.data as { action: string }).action === "delete");
     expect(ws.events().map((f) => (f.data as { action: string }).action)).toEqual(["update", "delete"]);
+  });
+
+  it("a burst of events leaves in few writes, each event still its own message, in order", async () => {
+    const hub = server.app.services.realtime;
+    const saved = hub.options.flushIntervalMs;
+    hub.options.flushIntervalMs = 1000;
+    try {
+      const ws = await open({ authorization: alice.pb.authStore.token });
+      ws.send({ type: "subscribe", id: 1, subscriptions: [`${name}/*`] });
+      await ws.next((f) => f.type === "subscribed");
+      const before = ws.reads;
+      const titles = Array.from({ length: 20 }, (_, i) => `burst ${i}`);
+      for (const title of titles) {
+        await server.app.services.records.create(name, { title, owner: alice.id }, systemContext());
+        await server.app.services.events.settle();
+        // A turn for I/O between events, so unbatched sends would reach the client one by one.
+        await new Promise((r) => setTimeout(r, 5));
+      }
+      await ws.next((f) => f.type === "event" && JSON.stringify(f).includes("burst 19"));
+      const seen = ws.events().map((f) => (f.data as { record: { title: string } }).record.title);
+      expect(seen).toEqual(titles);
+      // Twenty events within one flush interval share a few writes (one per round, not per event).
+      expect(ws.reads - before).toBeLessThan(titles.length / 2);
+    } finally {
+      hub.options.flushIntervalMs = saved;
+    }
   });
 
   it("takes auth from the upgrade request and refuses another identity with an error frame", async () => {

@@ -1,8 +1,9 @@
 import websocket from "@fastify/websocket";
 import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from "fastify";
-import { ApiError, badRequest } from "../../errors/api-error.js";
+import { ApiError, badRequest, forbidden } from "../../errors/api-error.js";
 import { principalOf } from "../../realtime/principal.js";
 import { WsTransport } from "../../realtime/ws-transport.js";
+import { originAllowed } from "../plugins/cors.js";
 import type { Services } from "../services.js";
 
 /** Client frames are small (a subscription list); anything bigger is refused by the ws library. */
@@ -19,13 +20,21 @@ const MAX_CLIENT_FRAME = 512 * 1024;
  *   server → `{"type":"event","topic":"orders/*","data":{"action":"create","record":{…}}}`.
  * Heartbeats are WebSocket pings.
  */
-export async function realtimeWsRoutes(app: FastifyInstance, services: Services): Promise<void> {
+export async function realtimeWsRoutes(
+  app: FastifyInstance,
+  services: Services,
+  /** Other WebSocket routes (GraphQL's), which must live in the scope that owns the upgrades. */
+  more: (scope: FastifyInstance) => void = () => {},
+): Promise<void> {
   // In a scope of its own: the plugin's per-request hooks then run for this route only, not for
   // every API request. The plugin still takes every upgrade request the server gets, though, and
   // routes it like any other, its answer written straight to the socket; outside the scope nothing
   // would close that socket after the answer (it would stay open, and keep app.close() waiting).
   app.addHook("onResponse", closeUpgradeSocket);
-  await app.register(async (scope) => realtimeWsRoute(scope, services));
+  await app.register(async (scope) => {
+    await realtimeWsRoute(scope, services);
+    more(scope);
+  });
 }
 
 /**
@@ -46,10 +55,24 @@ function closeUpgradeSocket(
 async function realtimeWsRoute(app: FastifyInstance, services: Services): Promise<void> {
   await app.register(websocket, { options: { maxPayload: MAX_CLIENT_FRAME } });
   const { realtime } = services;
+  // CORS for WebSockets: a browser lets any page open one, so the server refuses pages of origins
+  // --origins does not list (before the upgrade, with a 403 over HTTP).
+  app.addHook("onRequest", async (request) => {
+    if (!originAllowed(request, services.config.origins))
+      throw forbidden("This origin is not allowed to open realtime connections.");
+  });
   const deps = { store: services.store, registry: services.registry, query: services.records.query };
 
   app.get("/api/realtime/ws", { websocket: true }, (socket, request) => {
-    const transport = new WsTransport(socket, realtime.options.maxBufferBytes);
+    const transport = new WsTransport(
+      socket,
+      request.raw.socket,
+      realtime.options.maxBufferBytes,
+      realtime.flushRounds,
+      () => {
+        services.counters.slowClientsDropped++;
+      },
+    );
     const client = realtime.connect(request.ip, () => transport);
     socket.on("close", () => realtime.disconnect(client.id));
     transport.open(client.id);

@@ -51,7 +51,16 @@ describe.each(await storesUnderTest())("records API through the SDK (%s)", (kind
     it("getOne of an unknown id → 404 {data:{}}; unknown collection → 404", async () => {
       const err = await expectSdkError(su.collection(blog.posts).getOne("aaaaaaaaaaaaaaa"), 404);
       expect(err.response.data).toEqual({});
-      await expectSdkError(su.collection("no_such_collection").getOne(blog.post.alpha.id), 404);
+      const unknown = await expectSdkError(
+        su.collection("no_such_collection").getOne(blog.post.alpha.id),
+        404,
+      );
+      // PocketBase's sentence, and which collection is missing (a hook or cron that ran too early).
+      expect(unknown.response).toEqual({
+        status: 404,
+        message: 'Missing collection context: no collection "no_such_collection".',
+        data: {},
+      });
       await expectSdkError(su.collection("no_such_collection").getList(), 404);
     });
 

@@ -53,7 +53,7 @@ describe.each(await storesUnderTest())("storage settings (%s)", (kind) => {
   });
   afterAll(() => server?.close());
 
-  it("starts on the local folder, S3 settings off and empty", async () => {
+  it("starts on its default storage (SQLite: the local folder; PostgreSQL: the database), S3 off", async () => {
     const settings = await su.settings.getAll();
     expect(settings.s3).toEqual({
       enabled: false,
@@ -65,7 +65,7 @@ describe.each(await storesUnderTest())("storage settings (%s)", (kind) => {
       forcePathStyle: false,
     });
     const where = await su.send("/api/settings/storage", {});
-    expect(where).toEqual({ source: "settings", kind: "local" });
+    expect(where).toEqual({ source: "settings", kind: kind === "postgres" ? "database" : "local" });
   });
 
   it("refuses enabling S3 without a bucket, region, endpoint and credentials, naming each field", async () => {

@@ -1,9 +1,9 @@
 import type { FastifyInstance } from "fastify";
 import { badRequest } from "../../errors/api-error.js";
 import { testS3Settings } from "../../files/test-s3.js";
+import { requestBody } from "../plugins/multipart-body.js";
 import { requireSuperuser } from "../request-context.js";
 import type { Services } from "../services.js";
-import { objectBody } from "./records.js";
 
 /**
  * Storage settings helpers (superusers): `GET /api/settings/storage` says whether storage is set by
@@ -17,14 +17,13 @@ export function settingsStorageRoutes(app: FastifyInstance, services: Services):
     if (services.config.files.kind === "s3")
       return { source: "environment", kind: "s3", bucket: services.config.files.bucket };
     const { s3 } = await services.settings.get();
-    return s3.enabled
-      ? { source: "settings", kind: "s3", bucket: s3.bucket }
-      : { source: "settings", kind: "local" };
+    if (s3.enabled) return { source: "settings", kind: "s3", bucket: s3.bucket };
+    return { source: "settings", kind: services.config.files.kind === "database" ? "database" : "local" };
   });
 
   app.post("/api/settings/test/s3", async (req, reply) => {
     await requireSuperuser(req, services);
-    const { filesystem = "storage" } = objectBody(req.body);
+    const { filesystem = "storage" } = await requestBody(req);
     if (filesystem !== "storage")
       throw badRequest("Only the file storage can be tested.", {
         filesystem: { code: "validation_invalid_value", message: 'Must be "storage".' },

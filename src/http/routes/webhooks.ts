@@ -8,7 +8,14 @@ import { actorOf } from "../../records/record-consequences.js";
 import type { RequestContext } from "../../records/request-context.js";
 import type { Db } from "../../store/store.js";
 import { countDeliveries, listDeliveries } from "../../webhooks/delivery-log.js";
-import { generateWebhookSecret, parseWebhookInput } from "../../webhooks/webhook-input.js";
+import { destinationIssue } from "../../webhooks/ssrf/destination-issue.js";
+import { enqueueTestDelivery } from "../../webhooks/test-delivery.js";
+import {
+  generateWebhookSecret,
+  parseWebhookInput,
+  type WebhookInputDeps,
+} from "../../webhooks/webhook-input.js";
+import { webhookOptionsFromEnv } from "../../webhooks/webhook-options.js";
 import {
   countWebhooks,
   deleteWebhook,
@@ -18,9 +25,9 @@ import {
   updateWebhook,
   type Webhook,
 } from "../../webhooks/webhook-store.js";
+import { requestBody } from "../plugins/multipart-body.js";
 import { requireSuperuser } from "../request-context.js";
 import type { Services } from "../services.js";
-import { objectBody } from "./records.js";
 
 const MAX_ID_LENGTH = 255;
 /** The secret is write-only: reads show that one is set, never its value. */
@@ -59,6 +66,10 @@ async function audit(
 /** /api/webhooks (beyond PocketBase): superusers manage outbound webhooks and read their delivery log. */
 export function webhookRoutes(app: FastifyInstance, services: Services): void {
   const { store } = services;
+  // The allow list deliveries use (read from the same environment at startup).
+  const options = webhookOptionsFromEnv();
+  const { allow } = options;
+  const inputDeps: WebhookInputDeps = { destinationIssue: (url) => destinationIssue(url, allow) };
   const existing = async (id: string) => {
     const hook = id.length <= MAX_ID_LENGTH ? await getWebhook(store.db, id) : undefined;
     if (!hook) throw notFound();
@@ -77,7 +88,7 @@ export function webhookRoutes(app: FastifyInstance, services: Services): void {
 
   app.post("/api/webhooks", async (req) => {
     const ctx = await requireSuperuser(req, services);
-    const input = parseWebhookInput(objectBody(req.body), false);
+    const input = await parseWebhookInput(await requestBody(req), false, inputDeps);
     const generated = input.secret === undefined ? generateWebhookSecret() : undefined;
     const hook = await transactionWithAfterCommit(store, async (tx) => {
       const created = await insertWebhook(tx, {
@@ -102,7 +113,7 @@ export function webhookRoutes(app: FastifyInstance, services: Services): void {
   app.patch<{ Params: { id: string } }>("/api/webhooks/:id", async (req) => {
     const ctx = await requireSuperuser(req, services);
     await existing(req.params.id);
-    const input = parseWebhookInput(objectBody(req.body), true);
+    const input = await parseWebhookInput(await requestBody(req), true, inputDeps);
     const hook = await transactionWithAfterCommit(store, async (tx) => {
       const updated = await updateWebhook(tx, req.params.id, input);
       if (!updated) throw notFound();
@@ -120,6 +131,13 @@ export function webhookRoutes(app: FastifyInstance, services: Services): void {
       await audit(tx, ctx, "delete", id, []);
     });
     return reply.code(204).send();
+  });
+
+  // A sample event through the normal delivery job; its result lands in the delivery log.
+  app.post<{ Params: { id: string } }>("/api/webhooks/:id/test", async (req) => {
+    await requireSuperuser(req, services);
+    const { jobId, event } = await enqueueTestDelivery(services.jobs, options, await existing(req.params.id));
+    return { jobId, eventId: event.id, type: event.type };
   });
 
   app.get<{ Params: { id: string } }>("/api/webhooks/:id/deliveries", async (req) => {

@@ -1,3 +1,4 @@
+import type { Socket } from "node:net";
 import WebSocket from "ws";
 
 export type Frame = Record<string, unknown> & { type: string };
@@ -6,9 +7,17 @@ export type Frame = Record<string, unknown> & { type: string };
 export class WsClient {
   readonly frames: Frame[] = [];
   clientId = "";
+  /** Reads on the TCP connection under the WebSocket: how many writes the server's frames came in. */
+  reads = 0;
+  private tcp: Socket | undefined;
   private listeners: (() => void)[] = [];
 
   private constructor(readonly socket: WebSocket) {
+    // Counted from the first frame on: a 'data' listener added during the upgrade would start the
+    // socket flowing before ws listens to it.
+    socket.on("upgrade", (res) => {
+      this.tcp = res.socket;
+    });
     socket.on("message", (data) => {
       const frame = JSON.parse(String(data)) as Frame;
       if (frame.type === "connect") this.clientId = String(frame.clientId);
@@ -25,6 +34,9 @@ export class WsClient {
     url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
     const client = new WsClient(new WebSocket(url, { headers }));
     await client.next((f) => f.type === "connect");
+    client.tcp?.on("data", () => {
+      client.reads++;
+    });
     return client;
   }
 

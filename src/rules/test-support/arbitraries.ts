@@ -1,5 +1,6 @@
 /** fast-check generators: random fixture datasets and random filter trees over the posts collection. */
 import fc from "fast-check";
+import type { Collection } from "../../collections/model.js";
 import type { CompareOp, Expr, Modifier, Operand } from "../ast.js";
 import type { Dataset, Row } from "./databases.js";
 
@@ -160,17 +161,64 @@ export const datasetArb: fc.Arbitrary<Dataset> = fc
     comments: d.comments.map((c, i) => ({ id: `c${i + 1}`, ...c })),
   }));
 
+/**
+ * List rules the fixture collections may get: none (superusers only), public, auth-dependent, going
+ * through relations or @collection themselves, reading request data. They decide what a client's
+ * filter sees when it steps into those collections (visibility.ts).
+ */
+const LIST_RULES: Record<string, (string | null)[]> = {
+  users: [
+    null,
+    "",
+    "id = @request.auth.id",
+    "age > 20",
+    'team.name ~ "a"',
+    '@request.auth.id != ""',
+    "@collection.tags.weight ?> 0 && emailVisibility = true",
+  ],
+  teams: [null, "", 'name != ""', "@request.auth.team = id", '@request.query.q = ""'],
+  tags: [null, "", "weight > 0", '@request.auth.age > 20 || color = "a"'],
+  posts: [null, "", "active = true", "author = @request.auth.id", 'author.name ~ "a"'],
+  comments: [
+    null,
+    "",
+    "author = @request.auth.id",
+    "post.active = true",
+    'post.author.team.name != "" || votes > 0',
+  ],
+};
+
+/** Per fixture collection: its list rule, and now and then the "open" opt-out. */
+export const listRulesArb: fc.Arbitrary<Record<string, Partial<Collection>>> = fc.record(
+  Object.fromEntries(
+    Object.entries(LIST_RULES).map(([name, rules]) => [
+      name,
+      fc
+        .tuple(fc.constantFrom(...rules), fc.nat(5))
+        .map(
+          ([listRule, dice]): Partial<Collection> =>
+            dice === 0 ? { listRule, filterThroughRelations: "open" } : { listRule },
+        ),
+    ]),
+  ),
+);
+
 const field = (path: string, modifier: Modifier | null = null): Operand => ({
   kind: "field",
   path: path.split("."),
   modifier,
 });
-const collection = (name: string, alias: string | null, path: string): Operand => ({
+const collection = (
+  name: string,
+  alias: string | null,
+  path: string,
+  modifier: Modifier | null = null,
+): Operand => ({
   kind: "collection",
   name,
   alias,
   path: path.split("."),
-  modifier: null,
+  modifier,
 });
 const request = (
   area: "auth" | "body" | "query" | "method",
@@ -202,6 +250,7 @@ const TEXT_OPERANDS: Operand[] = [
   field("labels", "each"),
   field("comments_via_post.message"),
   field("comments_via_post.author.name"),
+  field("comments_via_post.post.title"),
   field("meta.s"),
   field("meta.a.b"),
   field("meta.list.0"),
@@ -209,12 +258,19 @@ const TEXT_OPERANDS: Operand[] = [
   collection("tags", null, "name"),
   collection("tags", "x", "color"),
   collection("comments", null, "post"),
+  collection("tags", "x", "name", "lower"),
   request("auth", "id"),
   request("auth", "name"),
   request("auth", "team.name"),
   request("body", "title"),
   request("body", "labels"),
   request("body", "labels", "each"),
+  request("body", "title", "lower"),
+  // Through the records a relation value in the body names.
+  request("body", "author.name"),
+  request("body", "author.team.name"),
+  request("body", "tags.name"),
+  request("body", "tags.name", "each"),
   request("query", "q"),
   request("method", ""),
   { kind: "call", name: "strftime", args: [str("%Y-%m-%d"), field("published")] },
@@ -237,14 +293,24 @@ const NUMBER_OPERANDS: Operand[] = [
   field("meta.list.1"),
   collection("users", null, "age"),
   collection("comments", null, "votes"),
+  collection("posts", null, "views"),
   request("body", "labels", "length"),
+  request("body", "author.age"),
+  request("body", "tags.weight"),
   {
     kind: "call",
     name: "geoDistance",
     args: [field("loc.lon"), field("loc.lat"), { kind: "number", value: 2 }, { kind: "number", value: 45 }],
   },
 ];
-const BOOL_OPERANDS: Operand[] = [field("active"), field("author.emailVisibility"), field("meta.b")];
+const BOOL_OPERANDS: Operand[] = [
+  field("active"),
+  field("author.emailVisibility"),
+  field("meta.b"),
+  request("body", "title", "isset"),
+  request("body", "labels", "changed"),
+  request("query", "q", "isset"),
+];
 
 const literalArb: fc.Arbitrary<Operand> = fc.oneof(
   textArb.map((value): Operand => ({ kind: "string", value })),

@@ -37,7 +37,8 @@ function collection(name: string, type: Collection["type"], fields: Field[]): Co
     system: false,
     fields,
     indexes: [],
-    listRule: null,
+    // Anyone may list: client filters see through relations (see visibility.ts; tests vary it).
+    listRule: "",
     viewRule: null,
     createRule: null,
     updateRule: null,
@@ -84,4 +85,23 @@ export const ALL = [teams, users, tags, posts, comments];
 
 export function getCollection(idOrName: string): Collection | undefined {
   return ALL.find((c) => c.id === idOrName || c.name === idOrName);
+}
+
+/** The fixture collections with some settings changed (list rules, relation filter access). */
+export interface Catalogue {
+  get(name: string): Collection;
+  getCollection(idOrName: string): Collection | undefined;
+}
+
+export function catalogue(changes: Record<string, Partial<Collection>>): Catalogue {
+  const all = ALL.map((c) => ({ ...c, ...(changes[c.name] ?? {}) }));
+  const getCollection = (idOrName: string) => all.find((c) => c.id === idOrName || c.name === idOrName);
+  return {
+    getCollection,
+    get(name) {
+      const found = getCollection(name);
+      if (!found) throw new Error(`no fixture collection ${name}`);
+      return found;
+    },
+  };
 }

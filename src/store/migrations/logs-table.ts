@@ -1,5 +1,5 @@
 import { sql } from "kysely";
-import type { SystemMigration } from "./system-migrations.js";
+import type { SystemMigration } from "./system-migration.js";
 
 /**
  * The request log (src/logs). Column types are the ones the matching field types use (number →

@@ -1,5 +1,6 @@
 import { sql } from "kysely";
 import type { Db, Store } from "../store.js";
+import { systemTables } from "../system-tables.js";
 import { systemMigrations } from "./system-migrations.js";
 
 const MIGRATIONS_TABLE = sql`CREATE TABLE IF NOT EXISTS _migrations (
@@ -21,7 +22,7 @@ export async function runSystemMigrations(store: Store): Promise<string[]> {
     for (const migration of systemMigrations) {
       if (done.has(migration.name)) continue;
       await migration.up(tx, store.dialect);
-      await tx
+      await systemTables(tx)
         .insertInto("_migrations")
         .values({ file: migration.name, applied: new Date().toISOString() })
         .execute();
@@ -33,6 +34,6 @@ export async function runSystemMigrations(store: Store): Promise<string[]> {
 }
 
 export async function appliedNames(db: Db): Promise<string[]> {
-  const rows = await db.selectFrom("_migrations").select("file").orderBy("file").execute();
+  const rows = await systemTables(db).selectFrom("_migrations").select("file").orderBy("file").execute();
   return rows.map((r) => String(r.file));
 }

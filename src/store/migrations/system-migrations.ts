@@ -1,16 +1,11 @@
 import { sql } from "kysely";
+import { clusterTablesMigration } from "../postgres/cluster-tables.js";
 import type { DialectName } from "../sql-fragments.js";
-import type { Db } from "../store.js";
 import { logsTableMigration } from "./logs-table.js";
-
-/**
- * Versioned changes to Backroom's own tables. Append only: a released migration never changes,
- * a later one alters what it made. Names sort in the order they apply.
- */
-export interface SystemMigration {
-  name: string;
-  up(db: Db, dialect: DialectName): Promise<void>;
-}
+import { pushSubscriptionsMigration } from "./push-subscriptions.js";
+import type { SystemMigration } from "./system-migration.js";
+import { traceContextMigration } from "./trace-context.js";
+import { tusUploadsMigration } from "./tus-uploads.js";
 
 const text = (d: DialectName) => (d === "postgres" ? sql.raw(`TEXT COLLATE "C"`) : sql.raw("TEXT"));
 const serial = (d: DialectName) =>
@@ -178,4 +173,8 @@ export const systemMigrations: SystemMigration[] = [
     },
   },
   logsTableMigration,
+  clusterTablesMigration,
+  traceContextMigration,
+  pushSubscriptionsMigration,
+  tusUploadsMigration,
 ];

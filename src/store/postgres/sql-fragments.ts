@@ -1,4 +1,6 @@
 import { sql } from "kysely";
+import type { SearchDefinition, SearchWord } from "../../collections/search-types.js";
+import { SEARCH_COLUMN } from "../schema/search-index.js";
 import type { DateModifier, JsonPath, Sql, SqlFragments, StrftimePiece } from "../sql-fragments.js";
 
 const UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
@@ -77,6 +79,11 @@ export const postgresFragments: SqlFragments = {
     sql`(COALESCE(jsonb_typeof(${at(doc, path)}), 'null') = 'null' OR COALESCE(${at(doc, path)} = '""'::jsonb, FALSE))`,
   jsonSortKey: (doc, path) => at(doc, path),
   random: () => sql`random()`,
+  // No rowid here: `created` is the insertion time (ms), `id` breaks ties so the order is total.
+  insertionOrder: (tableAlias, hasCreated) => [
+    ...(hasCreated ? [sql`(${sql.ref(`${tableAlias}.created`)} COLLATE "C")`] : []),
+    sql`(${sql.ref(`${tableAlias}.id`)} COLLATE "C")`,
+  ],
   strftime: (pieces, value, modifiers) => {
     const m = (i: number) => sql.raw(`p.m[${i}]`);
     let t: Sql = sql`(make_timestamp(CAST(${m(1)} AS int), CAST(${m(2)} AS int), 1, 0, 0, 0) + make_interval(days => CAST(${m(3)} AS int) - 1, hours => CAST(COALESCE(${m(4)}, '0') AS int), mins => CAST(COALESCE(${m(5)}, '0') AS int)) + floor(CAST(COALESCE(${m(6)}, '0') AS numeric) * 1000 + 0.5) * interval '1 millisecond')`;
@@ -91,4 +98,14 @@ export const postgresFragments: SqlFragments = {
   },
   geoDistance: (lonA, latA, lonB, latB) =>
     sql`(12742.0 * asin(sqrt(LEAST(1.0, power(sin(radians(${latB} - ${latA}) / 2), 2) + cos(radians(${latA})) * cos(radians(${latB})) * power(sin(radians(${lonB} - ${lonA}) / 2), 2)))))`,
+  searchMatch: (tableAlias, def, words) =>
+    sql`(${sql.ref(`${tableAlias}.${SEARCH_COLUMN}`)} @@ ${tsQuery(def, words)})`,
+  searchRank: (tableAlias, def, words) =>
+    sql`ts_rank(${sql.ref(`${tableAlias}.${SEARCH_COLUMN}`)}, ${tsQuery(def, words)})`,
 } satisfies SqlFragments;
+
+/** Every word as a quoted lexeme (AND between them); words hold no quotes, so nothing else is syntax. */
+function tsQuery(def: SearchDefinition, words: readonly SearchWord[]): Sql {
+  const text = words.map((w) => `'${w.text}'${w.prefix ? ":*" : ""}`).join(" & ");
+  return sql`to_tsquery(${sql.lit(def.language)}::regconfig, ${text})`;
+}

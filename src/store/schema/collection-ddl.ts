@@ -1,12 +1,14 @@
 import { sql } from "kysely";
-import { fieldType } from "../../collections/fields/index.js";
 import { parseIndex } from "../../collections/index-definition.js";
 import type { Collection, Field } from "../../collections/model.js";
+import { sameSearchDefinition, searchDefinition } from "../../collections/search-options.js";
 import type { DialectName } from "../sql-fragments.js";
 import type { Db } from "../store.js";
+import { columnSql } from "./column-sql.js";
 import { convertColumnSql } from "./convert-column.js";
 import { createIndexSql, dropIndexSql } from "./index-sql.js";
 import { quoteIdent } from "./quote.js";
+import { createSearchIndexSql, dropSearchIndexSql } from "./search-index.js";
 
 /**
  * Turns a collection change into DDL. Fields are matched by id, so a rename keeps its data;
@@ -19,6 +21,12 @@ export async function applyCollectionDdl(
   after: Collection | undefined,
 ): Promise<void> {
   const run = (text: string) => sql.raw(text).execute(db);
+  // The search index is rebuilt only when what it covers changes; it goes first, since it refers
+  // to the table's name and columns.
+  const searchBefore = before ? searchDefinition(before) : null;
+  const searchAfter = after ? searchDefinition(after) : null;
+  const searchChanges = !sameSearchDefinition(searchBefore, searchAfter);
+  if (searchBefore && searchChanges) for (const s of dropSearchIndexSql(searchBefore, dialect)) await run(s);
 
   if (before) for (const index of before.indexes) await run(dropIndexSql(parseIndex(index).name));
 
@@ -34,12 +42,13 @@ export async function applyCollectionDdl(
   }
 
   if (!before) {
-    const columns = after.fields.map((f) => `${quoteIdent(f.name)} ${fieldType(f).columnSql(f, dialect)}`);
+    const columns = after.fields.map((f) => `${quoteIdent(f.name)} ${columnSql(f, dialect)}`);
     await run(`CREATE TABLE ${quoteIdent(after.name)} (${columns.join(", ")})`);
   } else {
     await alterTable(run, dialect, before, after);
   }
   for (const index of after.indexes) await run(createIndexSql(parseIndex(index), after.name, dialect));
+  if (searchAfter && searchChanges) for (const s of createSearchIndexSql(searchAfter, dialect)) await run(s);
 }
 
 async function alterTable(
@@ -71,10 +80,10 @@ async function alterTable(
   }
   for (const field of after.fields) {
     const old = beforeById.get(field.id);
-    const column = fieldType(field).columnSql(field, dialect);
+    const column = columnSql(field, dialect);
     if (!old) {
       await run(`ALTER TABLE ${table} ADD COLUMN ${quoteIdent(field.name)} ${column}`);
-    } else if (fieldType(old).columnSql(old, dialect) !== column) {
+    } else if (columnSql(old, dialect) !== column) {
       const temp = quoteIdent(`_cv_${field.name}`.slice(0, 60));
       const name = quoteIdent(field.name);
       await run(`ALTER TABLE ${table} ADD COLUMN ${temp} ${column}`);

@@ -49,13 +49,19 @@ describe("SQLite checkpoints in a worker thread while the database is written", 
     db.pragma("wal_checkpoint(TRUNCATE)");
   });
 
-  /** The rows a reader sees in the database file without its log (a copy of the file alone). */
+  /**
+   * The rows a reader sees in the database file without its log (a copy of the file alone), or
+   * -1 when the copy caught the worker halfway through writing pages (a torn copy is "not yet").
+   */
   const rowsInFileAlone = () => {
     const copy = join(dir, "copy.db");
     copyFileSync(file, copy);
     const fileAlone = new Database(copy, { readonly: true });
     try {
       return (fileAlone.prepare("SELECT COUNT(*) AS n FROM notes").get() as { n: number }).n;
+    } catch (error) {
+      if ((error as { code?: string }).code === "SQLITE_CORRUPT") return -1;
+      throw error;
     } finally {
       fileAlone.close();
       rmSync(copy);

@@ -19,7 +19,7 @@ export interface CheckedTarget {
 
 export type Lookup = (hostname: string) => Promise<Array<{ address: string; family: number }>>;
 
-const systemLookup: Lookup = (hostname) => dnsLookup(hostname, { all: true, verbatim: true });
+export const systemLookup: Lookup = (hostname) => dnsLookup(hostname, { all: true, verbatim: true });
 
 /**
  * Resolves a webhook URL to an address it may reach. The URL is parsed by the WHATWG parser,

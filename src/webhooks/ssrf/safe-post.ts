@@ -20,7 +20,7 @@ const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 function requestOnce(
   target: CheckedTarget,
   method: "POST" | "GET",
-  body: string | undefined,
+  body: string | Uint8Array | undefined,
   headers: Record<string, string>,
   signal: AbortSignal,
   maxBytes: number,
@@ -82,14 +82,14 @@ export interface SafePostResult {
  */
 export async function safePost(
   url: string,
-  body: string,
+  body: string | Uint8Array,
   headers: Record<string, string>,
   options: SafePostOptions,
 ): Promise<SafePostResult> {
   const signal = AbortSignal.timeout(options.timeoutMs);
   let current = new URL(url);
   let method: "POST" | "GET" = "POST";
-  let payload: string | undefined = body;
+  let payload: string | Uint8Array | undefined = body;
   for (let hop = 0; ; hop++) {
     const target = await checkedTarget(current, options.allow, options.lookup);
     const sent =

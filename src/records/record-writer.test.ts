@@ -1,0 +1,132 @@
+import { sql } from "kysely";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Services } from "../app/services.js";
+import type { Collection } from "../collections/model.js";
+import { ApiError } from "../errors/api-error.js";
+import { recordFiredHooks } from "../hooks/test-support/fired-hooks.js";
+import { storesUnderTest } from "../test-support/server.js";
+import { openTestServices } from "../test-support/services.js";
+import { transactionWithAfterCommit } from "./after-commit.js";
+import { SYSTEM_REQUEST, systemContext } from "./request-context.js";
+
+// The model-level write path and reads without HTTP (as PocketBase's core/record_model_test.go):
+// the writer and the query on a real store, the consequences of each write in the same transaction.
+describe.each(await storesUnderTest())("record writer and query (%s)", (kind) => {
+  let services: Services;
+  let close: () => Promise<void>;
+  let notes: Collection;
+  beforeAll(async () => {
+    ({ services, close } = await openTestServices(kind));
+    notes = await services.collections.create(
+      {
+        name: "notes",
+        type: "base",
+        fields: [
+          { name: "title", type: "text", required: true },
+          { name: "views", type: "number" },
+        ],
+      },
+      null,
+    );
+  });
+  afterAll(async () => {
+    await close?.();
+  });
+
+  const writerOf = () => services.records.writer;
+  const queryOf = () => services.records.query;
+  const auditOf = async (recordId: string) =>
+    (
+      await sql<{
+        action: string;
+      }>`SELECT action FROM _audit WHERE record_id = ${recordId} ORDER BY created, id`.execute(
+        services.store.db,
+      )
+    ).rows.map((r) => r.action);
+  const outboxOf = async (recordId: string) =>
+    (
+      await sql<{
+        action: string;
+      }>`SELECT action FROM _outbox WHERE record_id = ${recordId} ORDER BY seq`.execute(services.store.db)
+    ).rows.map((r) => r.action);
+
+  it("creates, reads, updates and deletes, each write with its audit entry and outbox event", async () => {
+    const created = await writerOf().create(notes, { title: "first", views: "3" }, systemContext());
+    expect(created).toMatchObject({ title: "first", views: 3 });
+    expect(await queryOf().findOne(notes, created.id)).toMatchObject({ id: created.id, title: "first" });
+
+    const updated = await writerOf().update(notes, created.id, { "views+": 2 }, systemContext());
+    expect(updated).toMatchObject({ title: "first", views: 5 });
+
+    const scope = queryOf().scope(notes, SYSTEM_REQUEST);
+    const where = queryOf().filterSql(`views >= 5 && title = "first"`, scope);
+    expect(await queryOf().count(notes, where)).toBe(1);
+    const listed = await queryOf().list(notes, { where, sort: "-created", scope, limit: 10, offset: 0 });
+    expect(listed.map((r) => r.id)).toEqual([created.id]);
+
+    await writerOf().delete(notes, created.id, systemContext());
+    expect(await queryOf().findOne(notes, created.id)).toBeUndefined();
+    expect(await auditOf(created.id)).toEqual(["record.create", "record.update", "record.delete"]);
+    expect(await outboxOf(created.id)).toEqual(["create", "update", "delete"]);
+  });
+
+  it("writes a change's audit entry and outbox event in one statement on PostgreSQL (one round trip)", async () => {
+    const statements: string[] = [];
+    const stop = services.store.queries.listen((q) => {
+      if (/"?_(audit|outbox)"?/.test(q.sql)) statements.push(q.sql);
+    });
+    let id: string;
+    try {
+      id = (await writerOf().create(notes, { title: "one trip" }, systemContext())).id;
+    } finally {
+      stop();
+    }
+    expect(statements.length).toBe(kind === "postgres" ? 1 : 2);
+    expect(await auditOf(id)).toEqual(["record.create"]);
+    expect(await outboxOf(id)).toEqual(["create"]);
+  });
+
+  it("refuses invalid input with a 400 and per-field codes, leaving no row, audit entry or event", async () => {
+    const before = await queryOf().count(notes, queryOf().and([]));
+    const err = await writerOf()
+      .create(notes, { views: 1 }, systemContext())
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ApiError);
+    expect(err).toMatchObject({ status: 400, data: { title: { code: "validation_required" } } });
+    expect(await queryOf().count(notes, queryOf().and([]))).toBe(before);
+  });
+
+  it("writes in a caller's transaction commit or roll back together", async () => {
+    const ids: string[] = [];
+    await expect(
+      transactionWithAfterCommit(services.store, async (tx) => {
+        ids.push((await writerOf().create(notes, { title: "a" }, systemContext(), { db: tx })).id);
+        ids.push((await writerOf().create(notes, { title: "b" }, systemContext(), { db: tx })).id);
+        throw new Error("rolled back on purpose");
+      }),
+    ).rejects.toThrow("rolled back on purpose");
+    for (const id of ids) {
+      expect(await queryOf().findOne(notes, id)).toBeUndefined();
+      expect(await auditOf(id)).toEqual([]);
+      expect(await outboxOf(id)).toEqual([]);
+    }
+  });
+
+  it("fires the model hooks of each write in PocketBase's order (fired-hooks recorder)", async () => {
+    const hooks = recordFiredHooks(services.hooks);
+    try {
+      const r = await writerOf().create(notes, { title: "hooked" }, systemContext());
+      expect(hooks.fired).toEqual(["recordCreate", "recordValidate", "recordAfterCreateSuccess"]);
+      hooks.reset();
+      await writerOf()
+        .update(notes, r.id, { title: "" }, systemContext())
+        .catch(() => {});
+      expect(hooks.fired).toEqual(["recordUpdate", "recordValidate", "recordAfterUpdateError"]);
+      hooks.reset();
+      await writerOf().delete(notes, r.id, systemContext());
+      expect(hooks.counts()).toEqual({ recordDelete: 1, recordAfterDeleteSuccess: 1 });
+    } finally {
+      hooks.stop();
+    }
+  });
+});
