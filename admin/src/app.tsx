@@ -10,7 +10,7 @@ import { JobsScreen } from "./logs/jobs";
 import { RequestLogsScreen } from "./logs/request-logs";
 import { WebhooksScreen } from "./logs/webhooks";
 import { RecordsScreen } from "./records/records-screen";
-import { match, navigate, useRoute } from "./router";
+import { currentPath, match, navigate, useRoute } from "./router";
 import { Layout } from "./screens/layout";
 import { LoginScreen } from "./screens/login";
 import { SetupScreen } from "./screens/setup";
@@ -36,13 +36,15 @@ function useSignedIn(): boolean {
 }
 
 /** "/" opens the first collection that isn't a system one (or the new-collection form). */
-function Home() {
+function Home({ path }: { path: string }) {
   const collections = useCollections();
   useEffect(() => {
-    if (!collections) return;
+    // The collections can arrive after the address moved on (a link followed, a bookmark opened
+    // right after signing in): only a route still showing Home is redirected.
+    if (!collections || currentPath() !== path) return;
     const first = collections.find((c) => !c.system) ?? collections[0];
     navigate(first ? `/collections/${encodeURIComponent(first.name)}` : "/new-collection");
-  }, [collections]);
+  }, [collections, path]);
   return <p class="muted pad">Loading…</p>;
 }
 
@@ -59,7 +61,7 @@ function SignedInRoutes({ path }: { path: string }) {
   if (path === "/jobs") return <JobsScreen />;
   if (path === "/webhooks") return <WebhooksScreen />;
   if (path === "/api-keys") return <ApiKeysScreen />;
-  return <Home />;
+  return <Home path={path} />;
 }
 
 export function App() {
