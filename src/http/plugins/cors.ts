@@ -1,6 +1,5 @@
 import cors from "@fastify/cors";
 import type { FastifyInstance, FastifyRequest } from "fastify";
-import { TUS_EXPOSED_HEADERS } from "../../files/tus/tus-headers.js";
 
 /**
  * Cross-origin access for browser apps on another origin (a Vite dev server, a static site), as
@@ -12,8 +11,6 @@ export async function registerCors(app: FastifyInstance, origins: readonly strin
     origin: origins.includes("*") ? "*" : [...origins],
     methods: ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"],
     maxAge: 86_400,
-    // Resumable uploads answer in headers a browser client must read.
-    exposedHeaders: TUS_EXPOSED_HEADERS,
   });
 }
 

@@ -118,6 +118,41 @@ describe.each(await storageMatrix())("resumable uploads with tus (%s, %s storage
       },
     });
 
+  it("lets a page on another origin read the tus headers, and only tus answers list them", async () => {
+    const album = await albumOf(alice);
+    const origin = { origin: "http://shop.example" };
+    const res = await raw(server.url, "/api/tus", {
+      method: "POST",
+      token: alice.pb.authStore.token,
+      headers: {
+        ...TUS,
+        ...origin,
+        "upload-length": "5",
+        "upload-metadata": metadataHeader({
+          collection: name,
+          field: "doc",
+          recordId: album.id,
+          filename: "a.txt",
+        }),
+      },
+    });
+    expect(res.status).toBe(201);
+    expect(res.headers.get("access-control-allow-origin")).toBe("*");
+    const exposed = (res.headers.get("access-control-expose-headers") ?? "").toLowerCase().split(/,\s*/);
+    expect(exposed).toEqual(expect.arrayContaining(["location", "upload-offset", "tus-resumable"]));
+    // A refusal (no Tus-Resumable) lists them too: the client reads Tus-Version from it.
+    const refused = await raw(server.url, "/api/tus", { method: "POST", headers: origin });
+    expect(refused.status).toBe(412);
+    expect(refused.headers.get("access-control-expose-headers")).toContain("Tus-Version");
+    // Any other API answer does not carry the list.
+    const list = await raw(server.url, `/api/collections/${name}/records`, {
+      token: alice.pb.authStore.token,
+      headers: origin,
+    });
+    expect(list.status).toBe(200);
+    expect(list.headers.get("access-control-expose-headers")).toBeNull();
+  });
+
   it("uploads in chunks and attaches the file to the record on the last byte", async () => {
     const album = await albumOf(alice);
     const file = randomBytes(300 * KB);

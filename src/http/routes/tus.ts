@@ -6,6 +6,7 @@ import {
   httpDate,
   parseMetadata,
   TUS_CONTENT_TYPE,
+  TUS_EXPOSED_HEADERS,
   TUS_EXTENSIONS,
   TUS_VERSION,
 } from "../../files/tus/tus-headers.js";
@@ -15,9 +16,19 @@ import type { Services } from "../services.js";
 type Params = { id: string };
 const BASE = "/api/tus";
 
-/** Every tus answer, refusals included, says which protocol version it speaks. */
+/** The tus headers a browser page on another origin may read, as one header value. */
+const EXPOSED = TUS_EXPOSED_HEADERS.join(", ");
+
+/**
+ * Every tus answer, refusals included, says which protocol version it speaks, and lets a browser
+ * client on another origin read its tus headers: only tus answers carry that list, not every API
+ * answer (CORS itself is the server-wide plugin's).
+ */
 function protocolHeaders(reply: FastifyReply): void {
-  reply.header("tus-resumable", TUS_VERSION).header("cache-control", "no-store");
+  reply
+    .header("tus-resumable", TUS_VERSION)
+    .header("cache-control", "no-store")
+    .header("access-control-expose-headers", EXPOSED);
 }
 
 /** Requests other than OPTIONS must speak tus 1.0.0 (412 otherwise, naming what is served). */
