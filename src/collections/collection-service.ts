@@ -2,6 +2,7 @@ import type { Actor } from "../audit/audit-entry.js";
 import { writeAudit } from "../audit/audit-entry.js";
 import { ApiError, badRequest, notFound } from "../errors/api-error.js";
 import { nowDate, randomId } from "../ids.js";
+import { deleteCollectionAccountRows } from "../store/account-state.js";
 import { applyCollectionDdl } from "../store/schema/collection-ddl.js";
 import type { Db, Store } from "../store/store.js";
 import { systemTables } from "../store/system-tables.js";
@@ -110,6 +111,7 @@ export class CollectionService {
     await this.store.transaction(async (tx) => {
       await this.registry.lockForChange(tx);
       await applyCollectionDdl(tx, this.store.dialect, previous, undefined);
+      if (previous.type === "auth") await deleteCollectionAccountRows(tx, previous.id);
       await systemTables(tx).deleteFrom("_collections").where("id", "=", previous.id).execute();
       await bumpCatalogueVersion(tx, `${nowDate()} ${randomId(6)}`);
       await writeAudit(tx, {
@@ -250,6 +252,8 @@ export class CollectionService {
     if (!target) return;
     await applyCollectionDdl(tx, this.store.dialect, previous, c);
     if (!c) {
+      // Its accounts' sign-in codes, links and push subscriptions go with it (nothing would reach them).
+      if (target.type === "auth") await deleteCollectionAccountRows(tx, target.id);
       await systemTables(tx).deleteFrom("_collections").where("id", "=", target.id).execute();
     } else if (previous) {
       await systemTables(tx)

@@ -3,7 +3,14 @@ import type PocketBase from "pocketbase";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { appFolder } from "../hooks/test-support/app-folder.js";
 import { waitUntil } from "../jobs/test-support/wait-until.js";
-import { expectRawError, expectSdkError, issueCode, raw, signedInUser } from "../test-support/api.js";
+import {
+  expectRawError,
+  expectSdkError,
+  issueCode,
+  raw,
+  signedInUser,
+  uniqueName,
+} from "../test-support/api.js";
 import {
   type PushReceiver,
   startPushReceiver,
@@ -94,6 +101,26 @@ describe.each(await storesUnderTest())("Web Push (%s)", (kind) => {
   };
   const delivered = (sub: TestSubscription, count = 1) =>
     waitUntil(() => receiver.received(sub).length >= count && receiver.received(sub), `${count} push(es)`);
+
+  it("drops an auth collection's push subscriptions with the collection, deleted or left out of an import", async () => {
+    const members = async (name: string) => {
+      await su.collections.create({ name, type: "auth", createRule: "", fields: [] });
+      const member = await signedInUser(() => server.client(), { collection: name });
+      await subscribe(member.pb, receiver.subscription().json);
+      expect(await storedFor(member.id)).toBe(1);
+      return member;
+    };
+    const deleted = await members(uniqueName("members"));
+    const dropped = await members(uniqueName("members"));
+    await su.collections.delete(deleted.pb.authStore.record?.collectionName ?? "");
+    expect(await storedFor(deleted.id)).toBe(0);
+    // An import that replaces the catalogue without that collection deletes it the same way.
+    const keep = (await su.collections.getFullList()).filter(
+      (c) => c.name !== dropped.pb.authStore.record?.collectionName,
+    );
+    await su.collections.import(keep, true);
+    expect(await storedFor(dropped.id)).toBe(0);
+  });
 
   it("makes one VAPID key pair on first use, even asked at once, and never shows its private half", async () => {
     const answers = await Promise.all(

@@ -6,7 +6,7 @@ const text = (d: DialectName) => (d === "postgres" ? sql.raw(`TEXT COLLATE "C"`)
 
 /**
  * Web Push subscriptions (src/push): one row per browser subscription, owned by one auth record
- * (deleted with it, see records/auth-record-cleanup.ts). The endpoint is unique: a browser that
+ * (deleted with it, or with its collection: store/account-state.ts). The endpoint is unique: a browser that
  * signs in as someone else moves its one subscription to that account.
  */
 export const pushSubscriptionsMigration: SystemMigration = {
