@@ -22,7 +22,8 @@
 //   megamorphic) is an outlier, not the result;
 // - a full GC before each window (the preload bench/instructions-preload.cjs, SIGUSR2): each window
 //   starts from the same heap, so a major GC owed to earlier garbage does not fall into one window
-//   and not another; the scavenges the window's own allocations cause are counted, as they should;
+//   and not another; the scavenges the window's own allocations cause are counted, as they should,
+//   in a young generation of fixed size (FIXED_YOUNG_GENERATION below);
 // - each window starts with the request log's buffer empty (a pause longer than its 1 s flush) and
 //   stays counted until its own entries are flushed, so every window pays for exactly its rows;
 // - the server's timers (job polls, log flushes, checkpoints) cost instructions per second, not per
@@ -69,6 +70,13 @@ const SETTLE_MS = 1500;
  * (inlining, a monomorphic property load becoming one instruction) do not.
  */
 const BASELINE_TIER = ["--max-opt=1", "--always-sparkplug"];
+/**
+ * A young generation of one fixed size (16 MB semi-spaces, V8's largest default on 64-bit): V8
+ * otherwise grows and shrinks it with survival rates and after each forced GC, and the number of
+ * scavenges a window pays for (each costs what survives it) would move with that size, not with the
+ * requests. Allocation still counts: a request that allocates more makes scavenges more frequent.
+ */
+const FIXED_YOUNG_GENERATION = ["--min-semi-space-size=16", "--max-semi-space-size=16"];
 const GC_DONE = "instructions-preload: gc done";
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -87,6 +95,7 @@ function underCallgrind(args, out) {
       "--require",
       `${root}bench/instructions-preload.cjs`,
       ...(values.turbofan ? [] : BASELINE_TIER),
+      ...FIXED_YOUNG_GENERATION,
       ...values["node-flags"].split(" ").filter(Boolean),
       ...args.slice(1),
     ],
@@ -248,7 +257,7 @@ try {
       console.log(
         `${values.server} ${scenario.name}: ${n(perRequest)} instructions per request, median of ` +
           `${windows.length} windows of ${requests} (${result.windows.map(n).join(", ")}; ` +
-          `${n(result.uncorrected)} before taking off the idle timers' ${n(result.idle_per_ms)}/ms)`,
+          `${n(result.uncorrected)} before taking off the idle timers' ${n(result.idle_per_ms)}/ms × ${result.ms_per_request} ms)`,
       );
     }
   }
