@@ -1,0 +1,121 @@
+// Server CPU time per request over HTTP, for this checkout's build and, with --before, another's:
+// each build serves its own freshly seeded store (same data shape), the load generator sends one
+// scenario's requests, and the server process's user + system time (all its threads: GC helpers
+// and workers count) is divided by the requests it answered. Builds take turns, round after round,
+// and the one not measured is frozen, so both see the same machine. On a busy or noisy machine
+// req/s mostly measures the scheduler; CPU time per request still compares builds.
+//
+// Usage: node bench/request-cost.mjs [--before DIR] [--scenarios get-one,list] [--rounds N]
+//                                     [--seconds S] [--store sqlite|postgres]
+//   --before DIR   also measure DIR's build (DIR/bin/backroom.js), e.g. a worktree of an older commit
+//   --profile DIR  run each server under --cpu-prof, profiles in DIR/<build> (summarize them with
+//                  bench/profile-summary.mjs)
+import { readFileSync } from "node:fs";
+import { loadavg } from "node:os";
+import { resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { closeLoadWorker, measure, median } from "./load.mjs";
+import { freePort, killAll, pause, resume, runNode, startNode, stop, waitForHealth } from "./processes.mjs";
+import { scenarios } from "./scenarios/index.mjs";
+import { SUPERUSER, seed } from "./seed.mjs";
+import { createStore } from "./stores.mjs";
+
+const { values } = parseArgs({
+  options: {
+    before: { type: "string" },
+    scenarios: { type: "string", default: "get-one,list" },
+    rounds: { type: "string", default: "5" },
+    seconds: { type: "string", default: "2" },
+    store: { type: "string", default: "sqlite" },
+    connections: { type: "string", default: "16" },
+    profile: { type: "string" },
+  },
+});
+const here = resolve(new URL("..", import.meta.url).pathname);
+const builds = [...(values.before ? [["before", resolve(values.before)]] : []), ["this", here]];
+const chosen = values.scenarios.split(",").map((name) => {
+  const scenario = scenarios.find((s) => s.name === name);
+  if (!scenario) throw new Error(`unknown scenario ${name}`);
+  return scenario;
+});
+const TICK_US = 10_000; // /proc clock ticks are 1/100 s on Linux
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** User and system CPU time a process has used so far, in clock ticks. */
+function cpuTicks(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return { user: Number(fields[11]), system: Number(fields[12]) };
+}
+
+
+async function startBuild(label, root) {
+  const store = createStore(values.store);
+  const bin = `${root}/bin/backroom.js`;
+  await runNode([bin, "superuser", "upsert", SUPERUSER.email, SUPERUSER.password, ...store.flags], {
+    label: `${label} superuser upsert`,
+  });
+  const port = await freePort();
+  const profile = values.profile ? ["--cpu-prof", "--cpu-prof-dir", resolve(values.profile, label)] : [];
+  const child = startNode([...profile, bin, "serve", "--http", `127.0.0.1:${port}`, ...store.flags], {
+    cpu: 0,
+    cwd: root,
+    label,
+  });
+  const url = `http://127.0.0.1:${port}`;
+  await waitForHealth(child, `${url}/api/health`);
+  const seeded = await seed({ baseUrl: url, connection: store.connection, orders: 10_000, customers: 1000 });
+  return { label, child, url, seeded, store };
+}
+
+const servers = [];
+try {
+  for (const [label, root] of builds) servers.push(await startBuild(label, root));
+  const options = { connections: Number(values.connections), warmupSeconds: 0, runs: 1 };
+  // Warm-up: V8 optimizes the hot paths of each server before anything counts.
+  for (const server of servers) {
+    for (const s of servers) (s === server ? resume : pause)(s.child);
+    for (const scenario of chosen)
+      await measure(server.url, scenario.load(server.seeded), { ...options, runSeconds: 2 });
+  }
+  const results = new Map();
+  for (let round = 0; round < Number(values.rounds); round++) {
+    for (const scenario of chosen) {
+      for (const server of servers) {
+        for (const s of servers) (s === server ? resume : pause)(s.child);
+        await sleep(200);
+        const before = cpuTicks(server.child.pid);
+        const result = await measure(server.url, scenario.load(server.seeded), {
+          ...options,
+          runSeconds: Number(values.seconds),
+        });
+        const after = cpuTicks(server.child.pid);
+        const requests = result.rps * Number(values.seconds);
+        const perRequest = (ticks) => (ticks * TICK_US) / requests;
+        const sys = perRequest(after.system - before.system);
+        const us = perRequest(after.user - before.user) + sys;
+        const key = `${scenario.name} ${server.label}`;
+        results.set(key, [...(results.get(key) ?? []), { us, sys, rps: result.rps, gen: result.generator_cpu_pct }]);
+        console.log(
+          `round ${round + 1} ${key}: ${us.toFixed(1)} µs CPU/request (system ${sys.toFixed(1)}), ${Math.round(result.rps)} req/s, ` +
+            `generator CPU ${result.generator_cpu_pct}%, failed ${result.failed}, load ${loadavg()[0].toFixed(2)}`,
+        );
+      }
+    }
+  }
+  console.log("\nmedian over rounds:");
+  for (const [key, rows] of results)
+    console.log(
+      `  ${key.padEnd(16)} ${median(rows.map((r) => r.us)).toFixed(1)} µs CPU/request ` +
+        `(system ${median(rows.map((r) => r.sys)).toFixed(1)}), ` +
+        `${Math.round(median(rows.map((r) => r.rps)))} req/s, generator CPU ${median(rows.map((r) => r.gen))}%`,
+    );
+} finally {
+  for (const server of servers) {
+    resume(server.child);
+    await stop(server.child);
+    await server.store.cleanup();
+  }
+  closeLoadWorker();
+  killAll();
+}
