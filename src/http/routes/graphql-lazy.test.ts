@@ -79,6 +79,29 @@ describe("GraphQL loads on first use", () => {
     expect(await batch.json()).toEqual([{ data: { __typename: "Query" } }, { data: { a: "Query" } }]);
   });
 
+  it("keeps GET's rules: variables as JSON text, no mutations", async () => {
+    const server = servers[0] as TestServer;
+    const get = (params: Record<string, string>) =>
+      fetch(`${server.url}/api/graphql?${new URLSearchParams(params)}`);
+    const typed = await get({
+      query: "query Q($b: Boolean!) { __typename @include(if: $b) }",
+      variables: '{"b":true}',
+    });
+    expect(typed.status).toBe(200);
+    expect(await typed.json()).toEqual({ data: { __typename: "Query" } });
+    expect(
+      (await get({ query: "query Q($b: Boolean!) { __typename @include(if: $b) }", variables: "{b:true" }))
+        .status,
+    ).toBe(400);
+    expect(
+      (await get({ query: "query Q($b: Boolean!) { __typename @include(if: $b) }", variables: '{"b":"x"}' }))
+        .status,
+    ).toBe(400);
+    const mutation = await get({ query: 'mutation { deleteUsers(id: "nope") }' });
+    expect(mutation.status).toBe(405);
+    expect(((await mutation.json()) as { errors: { message: string }[] }).errors[0]?.message).toMatch(/GET/);
+  });
+
   it("answers a subscription on a fresh server whose first GraphQL contact is the socket", async () => {
     const server = await startServer("sqlite");
     servers.push(server);
