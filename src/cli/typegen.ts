@@ -60,7 +60,7 @@ export function typegenCommand(): Command {
       if (opts.openapi) {
         const title = (await services.settings.get()).meta.appName;
         const version = services.registry.loadedVersion;
-        writeDocumentFile(resolve(opts.openapi), collections, {
+        await writeDocumentFile(resolve(opts.openapi), collections, {
           superuser: !!opts.openapiSuperuser,
           title,
           version,

@@ -1,7 +1,7 @@
 import type { JsonSchema } from "../collections/fields/index.js";
 import type { Collection } from "../collections/model.js";
 import { buildOpenApiDocument } from "./build-document.js";
-import { renderDocument } from "./render.js";
+import { renderJson, renderYaml } from "./render.js";
 import { type Viewer, viewerKey } from "./viewer.js";
 
 /** What the cache reads of the collection registry. */
@@ -37,13 +37,13 @@ export class OpenApiDocuments {
 
   json(viewer: Viewer, title: string): string {
     const entry = this.entry(viewer, title);
-    entry.json ??= renderDocument(entry.document, "json");
+    entry.json ??= renderJson(entry.document);
     return entry.json;
   }
 
-  yaml(viewer: Viewer, title: string): string {
+  async yaml(viewer: Viewer, title: string): Promise<string> {
     const entry = this.entry(viewer, title);
-    entry.yaml ??= renderDocument(entry.document, "yaml");
+    entry.yaml ??= await renderYaml(entry.document);
     return entry.yaml;
   }
 

@@ -1,6 +1,5 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
-import { stringify } from "yaml";
 import type { JsonSchema } from "../collections/fields/index.js";
 import type { Collection } from "../collections/model.js";
 import { buildOpenApiDocument } from "./build-document.js";
@@ -8,9 +7,14 @@ import type { Viewer } from "./viewer.js";
 
 export type DocumentFormat = "json" | "yaml";
 
-/** The document as JSON or YAML text. */
-export function renderDocument(document: JsonSchema, format: DocumentFormat): string {
-  if (format === "json") return JSON.stringify(document);
+/** The document as JSON text. */
+export function renderJson(document: JsonSchema): string {
+  return JSON.stringify(document);
+}
+
+/** The document as YAML text; the YAML library is loaded on first use (idle memory). */
+export async function renderYaml(document: JsonSchema): Promise<string> {
+  const { stringify } = await import("yaml");
   // No anchors and aliases for repeated objects: tools read the YAML as plain data.
   return stringify(document, { aliasDuplicateObjects: false, lineWidth: 0 });
 }
@@ -21,13 +25,13 @@ export function formatOfFile(path: string): DocumentFormat {
 }
 
 /** Writes the document for build pipelines (`backroom typegen --openapi`): apps' view, or the superuser's. */
-export function writeDocumentFile(
+export async function writeDocumentFile(
   file: string,
   collections: Collection[],
   opts: { superuser: boolean; title: string; version: string },
-): void {
+): Promise<void> {
   const viewer: Viewer = opts.superuser ? { kind: "superuser" } : { kind: "client" };
   const document = buildOpenApiDocument(collections, viewer, { title: opts.title, version: opts.version });
   mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, renderDocument(document, formatOfFile(file)));
+  writeFileSync(file, formatOfFile(file) === "yaml" ? await renderYaml(document) : renderJson(document));
 }

@@ -1,5 +1,5 @@
-import webpush from "web-push";
 import type { SettingsService } from "../settings/settings-service.js";
+import { webPush } from "./web-push-library.js";
 
 export interface VapidDetails {
   subject: string;
@@ -17,7 +17,7 @@ export async function vapidDetails(
 ): Promise<VapidDetails> {
   let current = await settings.get();
   if (current.push.vapidPublicKey === "" || current.push.vapidPrivateKey === "") {
-    const pair = webpush.generateVAPIDKeys();
+    const pair = (await webPush()).generateVAPIDKeys();
     current = await settings.initialize(
       (s) => s.push.vapidPublicKey !== "" && s.push.vapidPrivateKey !== "",
       {

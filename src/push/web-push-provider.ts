@@ -1,4 +1,4 @@
-import webpush from "web-push";
+import type webpush from "web-push";
 import type { SettingsService } from "../settings/settings-service.js";
 import { DestinationRefused } from "../webhooks/ssrf/checked-target.js";
 import { safePost } from "../webhooks/ssrf/safe-post.js";
@@ -7,6 +7,7 @@ import type { PushOptions } from "./push-options.js";
 import type { PushOutcome, PushProvider } from "./push-provider.js";
 import type { PushSubscriptionRow } from "./subscription-store.js";
 import { vapidDetails } from "./vapid-keys.js";
+import { webPush } from "./web-push-library.js";
 
 const errorText = (err: unknown) => (err instanceof Error ? err.message || err.name : String(err));
 
@@ -25,7 +26,7 @@ export class WebPushProvider implements PushProvider {
   ) {}
 
   async send(subscription: PushSubscriptionRow, message: PushMessage): Promise<PushOutcome> {
-    const details: webpush.RequestDetails = webpush.generateRequestDetails(
+    const details: webpush.RequestDetails = (await webPush()).generateRequestDetails(
       { endpoint: subscription.endpoint, keys: { p256dh: subscription.p256dh, auth: subscription.auth } },
       message.payload ?? undefined,
       {

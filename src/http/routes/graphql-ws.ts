@@ -1,4 +1,3 @@
-import type { FastifyInstance } from "fastify";
 import { type DocumentNode, GraphQLError, parse, validate } from "graphql";
 import { makeHandler } from "graphql-ws/use/@fastify/websocket";
 import type { GraphqlContext, Subscriber } from "../../graphql/executable-schema.js";
@@ -6,8 +5,6 @@ import { asksIntrospection, operationOf, queryLimitErrors } from "../../graphql/
 import type { GraphqlSchemas } from "../../graphql/schema-cache.js";
 import { type Principal, principalOf } from "../../realtime/principal.js";
 import type { Services } from "../services.js";
-
-export const GRAPHQL_WS_PATH = "/api/graphql/ws";
 
 /** A refusal of one subscribe message, as graphql-ws sends it back (an `error` message). */
 const refused = (message: string) => [new GraphQLError(message)];
@@ -17,9 +14,10 @@ const refused = (message: string) => [new GraphQLError(message)];
  * The caller is named once, in `connection_init`'s payload `{ "authorization": "TOKEN" }` (or the
  * upgrade request's Authorization header); each subscription's events come from the realtime hub
  * with that principal, so a subscriber gets exactly what SSE would give it. Documents keep to the
- * same bounds as over HTTP. Registered in the realtime WebSocket scope, which owns the upgrades.
+ * same bounds as over HTTP. The route itself (`graphql.ts`) is registered in the realtime WebSocket
+ * scope, which owns the upgrades; this handler is loaded with the rest of GraphQL on first use.
  */
-export function graphqlWsRoute(scope: FastifyInstance, services: Services, schemas: GraphqlSchemas): void {
+export function graphqlWsHandler(services: Services, schemas: GraphqlSchemas) {
   const deps = { store: services.store, registry: services.registry, query: services.records.query };
   const principals = new WeakMap<object, Principal | null>();
   const handler = makeHandler({
@@ -68,5 +66,5 @@ export function graphqlWsRoute(scope: FastifyInstance, services: Services, schem
       };
     },
   });
-  scope.get(GRAPHQL_WS_PATH, { websocket: true }, handler);
+  return handler;
 }

@@ -33,7 +33,7 @@ export function openApiRoutes(app: FastifyInstance, services: Services): void {
   app.get("/api/openapi.yaml", async (req, reply) => {
     const { viewer, title } = await viewerOf(req);
     reply.header("cache-control", "no-store").type("application/yaml; charset=utf-8");
-    return reply.send(documents.yaml(viewer, title));
+    return reply.send(await documents.yaml(viewer, title));
   });
 
   // The page itself holds nothing private: its script fetches the document with the visitor's token.
