@@ -48,7 +48,6 @@ function cpuTicks(pid) {
   return { user: Number(fields[11]), system: Number(fields[12]) };
 }
 
-
 async function startBuild(label, root) {
   const store = createStore(values.store);
   const bin = `${root}/bin/backroom.js`;
@@ -95,7 +94,10 @@ try {
         const sys = perRequest(after.system - before.system);
         const us = perRequest(after.user - before.user) + sys;
         const key = `${scenario.name} ${server.label}`;
-        results.set(key, [...(results.get(key) ?? []), { us, sys, rps: result.rps, gen: result.generator_cpu_pct }]);
+        results.set(key, [
+          ...(results.get(key) ?? []),
+          { us, sys, rps: result.rps, gen: result.generator_cpu_pct },
+        ]);
         console.log(
           `round ${round + 1} ${key}: ${us.toFixed(1)} µs CPU/request (system ${sys.toFixed(1)}), ${Math.round(result.rps)} req/s, ` +
             `generator CPU ${result.generator_cpu_pct}%, failed ${result.failed}, load ${loadavg()[0].toFixed(2)}`,

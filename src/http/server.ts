@@ -107,7 +107,7 @@ export async function buildHttpServer(services: Services, tls?: TlsOptions): Pro
   } as FastifyServerOptions) as unknown as FastifyInstance; // Typed as Fastify's HTTP one: same API.
   registerErrorHandler(app, services.store.health);
   registerRequestContext(app);
-  registerFreshDefinitions(app, services.definitions);
+  registerFreshDefinitions(app, services.definitions, services.store.changeClock);
   registerDrainRefusals(app, services.readiness);
   if (tracing) registerRequestTracing(app, tracing);
   const metrics = new AppMetrics(services);
