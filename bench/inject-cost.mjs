@@ -101,9 +101,12 @@ function reply(proc) {
 async function child(root) {
   const dir = mkdtempSync(join(tmpdir(), "backroom-inject-cost-"));
   try {
-    await runNode([`${root}/bin/backroom.js`, "superuser", "upsert", SUPERUSER.email, SUPERUSER.password, "--dir", dir], {
-      label: "superuser upsert",
-    });
+    await runNode(
+      [`${root}/bin/backroom.js`, "superuser", "upsert", SUPERUSER.email, SUPERUSER.password, "--dir", dir],
+      {
+        label: "superuser upsert",
+      },
+    );
     const { createApp } = await import(join(root, "dist/app.js"));
     const { loadConfig } = await import(join(root, "dist/config/config.js"));
     const app = await createApp(loadConfig({ http: "127.0.0.1:0", dir, logLevel: "silent" }, {}));

@@ -10,7 +10,7 @@
 //   --before DIR   also measure DIR's build (DIR/bin/backroom.js), e.g. a worktree of an older commit
 //   --profile DIR  run each server under --cpu-prof, profiles in DIR/<build> (summarize them with
 //                  bench/profile-summary.mjs)
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
@@ -40,6 +40,33 @@ const chosen = values.scenarios.split(",").map((name) => {
 });
 const TICK_US = 10_000; // /proc clock ticks are 1/100 s on Linux
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * CPU ticks per thread of a process, keyed by thread id, with each thread's name: the main thread
+ * is the process id; V8's GC and compiler helpers, libuv's pool and worker threads have their own.
+ */
+function threadTicks(pid) {
+  const threads = new Map();
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      const name = tid === String(pid) ? "main" : stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
+      threads.set(tid, { name, ticks: Number(fields[11]) + Number(fields[12]) });
+    } catch {
+      // the thread ended meanwhile
+    }
+  }
+  return threads;
+}
+
+/** Ticks used between two threadTicks readings, summed by thread name. */
+function ticksByName(before, after) {
+  const byName = {};
+  for (const [tid, { name, ticks }] of after)
+    byName[name] = (byName[name] ?? 0) + ticks - (before.get(tid)?.ticks ?? 0);
+  return byName;
+}
 
 /** User and system CPU time a process has used so far, in clock ticks. */
 function cpuTicks(pid) {
@@ -84,15 +111,21 @@ try {
         for (const s of servers) (s === server ? resume : pause)(s.child);
         await sleep(200);
         const before = cpuTicks(server.child.pid);
+        const threadsBefore = threadTicks(server.child.pid);
         const result = await measure(server.url, scenario.load(server.seeded), {
           ...options,
           runSeconds: Number(values.seconds),
         });
         const after = cpuTicks(server.child.pid);
+        const threads = ticksByName(threadsBefore, threadTicks(server.child.pid));
         const requests = result.rps * Number(values.seconds);
         const perRequest = (ticks) => (ticks * TICK_US) / requests;
         const sys = perRequest(after.system - before.system);
         const us = perRequest(after.user - before.user) + sys;
+        const perThread = Object.entries(threads)
+          .filter(([, ticks]) => ticks > 0)
+          .map(([name, ticks]) => `${name} ${perRequest(ticks).toFixed(1)}`)
+          .join(", ");
         const key = `${scenario.name} ${server.label}`;
         results.set(key, [
           ...(results.get(key) ?? []),
@@ -100,7 +133,8 @@ try {
         ]);
         console.log(
           `round ${round + 1} ${key}: ${us.toFixed(1)} µs CPU/request (system ${sys.toFixed(1)}), ${Math.round(result.rps)} req/s, ` +
-            `generator CPU ${result.generator_cpu_pct}%, failed ${result.failed}, load ${loadavg()[0].toFixed(2)}`,
+            `generator CPU ${result.generator_cpu_pct}%, failed ${result.failed}, load ${loadavg()[0].toFixed(2)}; ` +
+            `by thread: ${perThread}`,
         );
       }
     }

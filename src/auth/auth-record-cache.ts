@@ -40,15 +40,17 @@ export class AuthRecordCache {
     // Taken before the read: a write that lands while it runs moves the epoch past the entry's.
     const epoch = arrival.clock.epoch;
     const entry = this.entries.get(key);
-    // A copy each time: a request's hooks may change their auth record, never another request's.
-    if (entry && entry.epoch === epoch && entry.collection === collection) return { ...entry.record };
+    if (entry && entry.epoch === epoch && entry.collection === collection) return entry.record;
     const record = await query.findOne(collection, id);
     if (!record) {
       this.entries.delete(key);
       return undefined;
     }
+    // Shared by the requests it answers, so frozen: nothing may change one request's auth record
+    // under another (hooks get copies of their own, see hookAuth).
+    Object.freeze(record);
     if (this.entries.size >= this.maxEntries) this.entries.clear();
-    this.entries.set(key, { collection, record: { ...record }, epoch });
+    this.entries.set(key, { collection, record, epoch });
     return record;
   }
 }
