@@ -1,5 +1,13 @@
 import type { FastifyInstance } from "fastify";
 import type { FreshDefinitions } from "../collections/fresh-definitions.js";
+import type { ChangeClock } from "../store/store.js";
+
+declare module "fastify" {
+  interface FastifyRequest {
+    /** The store's `changeClock.looks` when the request arrived; -1 when not recorded (see Arrival). */
+    changeLooksAtArrival: number;
+  }
+}
 
 /** Requests that use no collection or setting: health checks and the admin's static files. */
 function usesNoDefinitions(url: string): boolean {
@@ -11,9 +19,15 @@ function usesNoDefinitions(url: string): boolean {
  * schema, rule or settings change committed by any node before this request arrived holds for it.
  * A callback hook: on SQLite with nothing changed, a request pays for no promise.
  */
-export function registerFreshDefinitions(app: FastifyInstance, definitions: FreshDefinitions): void {
+export function registerFreshDefinitions(
+  app: FastifyInstance,
+  definitions: FreshDefinitions,
+  clock: ChangeClock | undefined,
+): void {
+  app.decorateRequest("changeLooksAtArrival", -1);
   app.addHook("onRequest", (request, _reply, done) => {
     if (usesNoDefinitions(request.url)) return done();
+    if (clock) request.changeLooksAtArrival = clock.looks;
     const waiting = definitions.ensure();
     if (!waiting) return done();
     // The store unreachable: go on with what is loaded; the request's own queries report the outage.

@@ -51,10 +51,15 @@ export function contextOf(request: FastifyRequest, services: Services): Promise<
   let ctx = request.backroomContext;
   if (!ctx) {
     ctx = (async () => {
+      const clock = services.store.changeClock;
       const { auth, apiKey } = await identify(request.headers.authorization, {
         registry: services.registry,
         query: services.records.query,
         store: services.store,
+        arrival:
+          clock && request.changeLooksAtArrival >= 0
+            ? { clock, looks: request.changeLooksAtArrival }
+            : undefined,
       });
       const { trustedProxy, superuserIPs } = services.settings.peek() ?? (await services.settings.get());
       // One literal shape for every request (an API key is added after, rarely).

@@ -5,6 +5,7 @@ import { RequestLogWriter } from "../logs/request-log-writer.js";
 import type { RequestContext } from "../records/request-context.js";
 import { clientIp, normalizeIp } from "./client-ip.js";
 import { knownContextOf } from "./request-context.js";
+import { routeTemplate } from "./route-template.js";
 import type { Services } from "./services.js";
 
 /** API requests are logged; the admin UI's files and load balancers' health polls are not. */
@@ -75,9 +76,10 @@ function queueEntry(
         userIP,
         auth: ctx?.auth?.collection.name ?? "guest",
         authId: ctx?.auth?.record.id ?? "",
-        // Only while tracing is on (then every entry has it), so the usual shape stays PocketBase's.
-        ...(traceId ? { traceId } : {}),
-        route: request.routeOptions.url ?? "",
+        // Only while tracing is on (undefined is left out of the stored JSON), so the usual shape
+        // stays PocketBase's; no spread, so the literal keeps one shape.
+        traceId,
+        route: routeTemplate(request) ?? "",
         collection: collectionParam(request),
       },
     });

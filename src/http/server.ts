@@ -28,6 +28,7 @@ import { PublicFolder } from "./public-folder.js";
 import { registerRateLimits } from "./rate-limit/rate-limit-hook.js";
 import { registerRequestContext } from "./request-context.js";
 import { registerRequestLog } from "./request-log-hook.js";
+import { registerRouteTemplate } from "./route-template.js";
 import { adminRoutes } from "./routes/admin/admin-routes.js";
 import { apiKeyRoutes } from "./routes/api-keys.js";
 import { auditRoutes } from "./routes/audit.js";
@@ -107,7 +108,8 @@ export async function buildHttpServer(services: Services, tls?: TlsOptions): Pro
   } as FastifyServerOptions) as unknown as FastifyInstance; // Typed as Fastify's HTTP one: same API.
   registerErrorHandler(app, services.store.health);
   registerRequestContext(app);
-  registerFreshDefinitions(app, services.definitions);
+  registerRouteTemplate(app);
+  registerFreshDefinitions(app, services.definitions, services.store.changeClock);
   registerDrainRefusals(app, services.readiness);
   if (tracing) registerRequestTracing(app, tracing);
   const metrics = new AppMetrics(services);

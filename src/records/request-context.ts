@@ -32,16 +32,29 @@ export interface RequestContext {
   url?: string;
 }
 
+/** Rule views of frozen auth records: those are shared by requests (see AuthRecordCache). */
+const sharedRuleViews = new WeakMap<object, NonNullable<RequestInfo["auth"]>>();
+
+function ruleViewOf(state: AuthState): NonNullable<RequestInfo["auth"]> {
+  const shared = Object.isFrozen(state.record);
+  let view = shared ? sharedRuleViews.get(state.record) : undefined;
+  if (!view) {
+    view = {
+      ...state.record,
+      collectionId: state.collection.id,
+      collectionName: state.collection.name,
+    };
+    if (shared) sharedRuleViews.set(state.record, Object.freeze(view));
+  }
+  return view;
+}
+
 /** The @request.* values a rule may read, for one operation (body differs per write). */
 export function requestInfo(ctx: RequestContext, body: Record<string, unknown> = {}): RequestInfo {
   const state = ctx.auth;
   let auth: RequestInfo["auth"] = null;
   if (state) {
-    state.ruleView ??= {
-      ...state.record,
-      collectionId: state.collection.id,
-      collectionName: state.collection.name,
-    };
+    state.ruleView ??= ruleViewOf(state);
     auth = state.ruleView;
   }
   return {

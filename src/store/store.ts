@@ -32,6 +32,8 @@ export interface Store {
    * no table, so callers can skip a read of stamps that cannot have moved. Absent: always ask.
    */
   changeWatch?(): () => boolean;
+  /** SQLite: how far `changeWatch` looks have followed the file's commits (see ChangeClock). */
+  readonly changeClock?: ChangeClock;
   /**
    * Where reads that may go to a replica run (record lists and views, realtime authorization):
    * set on PostgreSQL with read replicas (`store/postgres/replica-reads.ts`); see `readOn`.
@@ -95,4 +97,16 @@ export interface ReadRouter {
  */
 export function readOn<T>(store: Pick<Store, "db" | "reads">, fn: (db: Db) => Promise<T>): Promise<T> {
   return store.reads ? store.reads.run(fn) : fn(store.db);
+}
+
+/**
+ * What a cache of rows needs to know that nothing was committed since it read them, without a read
+ * of its own (SQLite). `epoch` moves with every write statement this connection runs and with every
+ * commit by another process that a `changeWatch` look has seen; `looks` counts those looks. A row
+ * cached at epoch E may answer a request while the epoch is still E, provided a look ran after the
+ * request arrived (`looks` moved since): every commit the request could know of has then been seen.
+ */
+export interface ChangeClock {
+  readonly epoch: number;
+  readonly looks: number;
 }

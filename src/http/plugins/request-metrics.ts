@@ -1,5 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import type { AppMetrics } from "../../metrics/app-metrics.js";
+import { routeTemplate } from "../route-template.js";
 
 declare module "fastify" {
   interface FastifyRequest {
@@ -33,7 +34,7 @@ export function registerRequestMetrics(
     if (request.metricsInFlight) {
       request.metricsInFlight = false;
       metrics.requestEnded();
-      const route = request.routeOptions.url ?? UNMATCHED_ROUTE;
+      const route = routeTemplate(request) ?? UNMATCHED_ROUTE;
       metrics.observeRequest(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
     }
     done();

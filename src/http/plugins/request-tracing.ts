@@ -1,6 +1,7 @@
 import type { Span } from "@opentelemetry/api";
 import type { FastifyInstance } from "fastify";
 import type { Tracing } from "../../tracing/tracing.js";
+import { routeTemplate } from "../route-template.js";
 import { UNMATCHED_ROUTE } from "./request-metrics.js";
 
 declare module "fastify" {
@@ -19,7 +20,7 @@ export function registerRequestTracing(app: FastifyInstance, { api, tracer }: Tr
   app.decorateRequest("traceSpan", null);
   app.addHook("onRequest", (request, _reply, done) => {
     const parent = api.propagation.extract(api.ROOT_CONTEXT, request.headers);
-    const route = request.routeOptions.url ?? UNMATCHED_ROUTE;
+    const route = routeTemplate(request) ?? UNMATCHED_ROUTE;
     const span = tracer.startSpan(
       `${request.method} ${route}`,
       {

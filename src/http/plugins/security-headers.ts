@@ -1,5 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import type { Settings } from "../../settings/settings-model.js";
+import { routeTemplate } from "../route-template.js";
 import { claimsForwardedProto, isSecureRequest, isTlsConnection } from "../secure-request.js";
 
 export interface SecurityHeadersDeps {
@@ -66,7 +67,7 @@ export function registerSecurityHeaders(app: FastifyInstance, deps: SecurityHead
     const set =
       path === "/_" || path.startsWith("/_/") || path.startsWith("/_?")
         ? admin
-        : request.routeOptions.url === "/api/files/:collection/:recordId/:filename"
+        : routeTemplate(request) === "/api/files/:collection/:recordId/:filename"
           ? files
           : api;
     reply.headers(set);

@@ -1,12 +1,13 @@
 import type { FastifyRequest } from "fastify";
 import type { CollectionRegistry } from "../../collections/registry.js";
+import { routeTemplate } from "../route-template.js";
 import { batchTags, routeTags } from "./action-tags.js";
 import { type LimitTarget, labelPath } from "./limit-checks.js";
 
 /** A request to a matched route (or to no route: then only path labels apply). */
 export function routeTarget(request: FastifyRequest, registry: CollectionRegistry): LimitTarget {
   const target: LimitTarget = { method: request.method, path: labelPath(request.url) };
-  const tags = routeTags(request.method, request.routeOptions.url);
+  const tags = routeTags(request.method, routeTemplate(request));
   const name = (request.params as Record<string, unknown> | undefined)?.collection;
   // An unknown collection gets no action check; the route answers 404 itself.
   const collection = typeof name === "string" ? registry.get(name) : undefined;

@@ -73,4 +73,32 @@ describe("SQLite change watch (store.changeWatch)", () => {
     expect(second?.()).toBe(true);
     expect(first?.()).toBe(true);
   });
+
+  it("keeps a change clock: the epoch moves with writes here and with other processes' commits a look saw", async () => {
+    const clock = store.changeClock;
+    if (!clock) throw new Error("SQLite keeps a change clock");
+    const moved = store.changeWatch?.();
+    moved?.();
+    const { epoch, looks } = clock;
+    store.readNow?.(CompiledQuery.raw("SELECT id FROM notes"));
+    moved?.();
+    expect(clock.epoch).toBe(epoch);
+    expect(clock.looks).toBe(looks + 1);
+
+    await run(store, "INSERT INTO notes (id) VALUES ('d')");
+    expect(clock.epoch).toBeGreaterThan(epoch);
+
+    const afterWrite = clock.epoch;
+    const other = new Database(file);
+    try {
+      other.pragma("busy_timeout = 5000");
+      other.prepare("INSERT INTO notes (id) VALUES ('from elsewhere too')").run();
+    } finally {
+      other.close();
+    }
+    // Another process's commit is known only once a look has seen it.
+    expect(clock.epoch).toBe(afterWrite);
+    moved?.();
+    expect(clock.epoch).toBeGreaterThan(afterWrite);
+  });
 });

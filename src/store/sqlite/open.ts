@@ -3,7 +3,7 @@ import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import { Kysely } from "kysely";
 import { QueryTap, tappedDialect } from "../query-tap.js";
-import type { Db, Store } from "../store.js";
+import type { ChangeClock, Db, Store } from "../store.js";
 import { StoreHealth } from "../store-health.js";
 import { BackgroundCheckpoints } from "./background-checkpoints.js";
 import { GroupCommit } from "./group-commit.js";
@@ -36,6 +36,18 @@ export function openSqliteStore(file: string): Store {
     cached.prepare(sql).all(parameters) as Record<string, unknown>[];
   // Moves when another connection (another process on the file) commits; not for our own commits.
   const dataVersion = raw.prepare("PRAGMA data_version").pluck();
+  // Commits by other processes as changeWatch looks saw them (see ChangeClock).
+  let lastDataVersion: unknown;
+  let otherCommitsSeen = 0;
+  let looks = 0;
+  const changeClock: ChangeClock = {
+    get epoch() {
+      return cached.writes + otherCommitsSeen;
+    },
+    get looks() {
+      return looks;
+    },
+  };
   const health = new StoreHealth();
   const checkpoints = new BackgroundCheckpoints(file, raw);
   const groups = new GroupCommit(
@@ -80,12 +92,18 @@ export function openSqliteStore(file: string): Store {
         // Inside a transaction the stamps can only be read through it: nothing to skip.
         if (raw.inTransaction) return true;
         const data = dataVersion.get();
+        looks++;
+        if (data !== lastDataVersion) {
+          lastDataVersion = data;
+          otherCommitsSeen++;
+        }
         if (data === seenData && cached.writes === seenWrites) return false;
         seenData = data;
         seenWrites = cached.writes;
         return true;
       };
     },
+    changeClock,
     // Concurrent transactions share a commit (group-commit.ts).
     transaction: (fn) => groups.run(fn),
     schemaChanged: () => cached.clear(),
