@@ -6,8 +6,8 @@ import type { ChangeClock } from "../store/store.js";
 /** When a request arrived, on the store's change clock (see ChangeClock). */
 export interface Arrival {
   clock: ChangeClock;
-  /** `clock.looks` when the request arrived, before its own look. */
-  looks: number;
+  /** `clock.started` when the request arrived, before its own look began. */
+  started: number;
 }
 
 interface Entry {
@@ -20,9 +20,10 @@ interface Entry {
  * The auth records that tokens name, read once and kept while nothing was committed to the store:
  * a signed-in client's every request would otherwise read its own record again (on SQLite a read
  * transaction of its own, a third of a get-one's reads). An entry answers only at the epoch it was
- * read at, and only for a request that a look for other processes' commits followed, so a password
+ * read at, and only for a request that a look for commits followed, so a password
  * change, a revoked token or a removed account counts for the next request exactly as without it.
- * Stores without a change clock (PostgreSQL) always read.
+ * SQLite's clock moves with its own writes and other processes' commits; PostgreSQL's with the
+ * transaction snapshot read beside the version stamps (any write in the database moves it).
  */
 export class AuthRecordCache {
   private readonly entries = new Map<string, Entry>();
@@ -35,7 +36,8 @@ export class AuthRecordCache {
     query: RecordQuery,
     arrival: Arrival | undefined,
   ): Promise<RecordValues | undefined> {
-    if (!arrival || arrival.clock.looks === arrival.looks) return query.findOne(collection, id);
+    // No look that began after the request arrived has finished: commits it could know of may be unseen.
+    if (!arrival || arrival.clock.looks <= arrival.started) return query.findOne(collection, id);
     const key = `${collection.id}/${id}`;
     // Taken before the read: a write that lands while it runs moves the epoch past the entry's.
     const epoch = arrival.clock.epoch;

@@ -2,7 +2,8 @@ import type { SettingsService } from "../settings/settings-service.js";
 import { SETTINGS_VERSION } from "../settings/settings-service.js";
 import { paramVersionsQuery, versionsFromRows } from "../store/param-versions.js";
 import { FreshValue } from "../store/postgres/fresh-value.js";
-import type { Store } from "../store/store.js";
+import { SnapshotClock, snapshotOf, stampsWithSnapshotQuery } from "../store/postgres/snapshot-clock.js";
+import type { ChangeClock, Store } from "../store/store.js";
 import { type CollectionRegistry, VERSION_PARAM } from "./registry.js";
 
 const STAMPS = [VERSION_PARAM, SETTINGS_VERSION] as const;
@@ -29,15 +30,29 @@ export class FreshDefinitions {
   /** A reload the last read started: later requests wait for it too, the stamps unread. */
   private pending: Promise<void> | undefined;
 
+  /** PostgreSQL: the change clock the stamp reads move (see ChangeClock). */
+  private readonly snapshots: SnapshotClock | undefined;
+  /**
+   * The store's change clock (SQLite's own; on PostgreSQL the one these looks keep), for caches of
+   * rows that answer only while nothing was committed (auth/auth-record-cache.ts).
+   */
+  readonly clock: ChangeClock | undefined;
+
   constructor(
     private readonly store: Store,
     private readonly registry: CollectionRegistry,
     private readonly settings: SettingsService,
   ) {
-    this.query = paramVersionsQuery(this.store.db, STAMPS);
+    this.snapshots = store.dialect === "postgres" ? new SnapshotClock() : undefined;
+    this.query = this.snapshots
+      ? stampsWithSnapshotQuery(this.store.db, STAMPS)
+      : paramVersionsQuery(this.store.db, STAMPS);
+    this.clock = store.changeClock ?? this.snapshots;
     this.mayHaveMoved = store.changeWatch?.();
     this.shared = new FreshValue(async () => {
+      const look = this.snapshots?.begin();
       const result = await this.store.db.executeQuery(this.query);
+      if (look !== undefined) this.snapshots?.finish(look, snapshotOf(result.rows));
       return versionsFromRows(STAMPS, result.rows);
     });
   }

@@ -4,8 +4,8 @@ import type { ChangeClock } from "../store/store.js";
 
 declare module "fastify" {
   interface FastifyRequest {
-    /** The store's `changeClock.looks` when the request arrived; -1 when not recorded (see Arrival). */
-    changeLooksAtArrival: number;
+    /** The change clock's `started` when the request arrived; -1 when not recorded (see Arrival). */
+    changeLooksStartedAtArrival: number;
   }
 }
 
@@ -24,10 +24,10 @@ export function registerFreshDefinitions(
   definitions: FreshDefinitions,
   clock: ChangeClock | undefined,
 ): void {
-  app.decorateRequest("changeLooksAtArrival", -1);
+  app.decorateRequest("changeLooksStartedAtArrival", -1);
   app.addHook("onRequest", (request, _reply, done) => {
     if (usesNoDefinitions(request.url)) return done();
-    if (clock) request.changeLooksAtArrival = clock.looks;
+    if (clock) request.changeLooksStartedAtArrival = clock.started;
     const waiting = definitions.ensure();
     if (!waiting) return done();
     // The store unreachable: go on with what is loaded; the request's own queries report the outage.

@@ -51,14 +51,14 @@ export function contextOf(request: FastifyRequest, services: Services): Promise<
   let ctx = request.backroomContext;
   if (!ctx) {
     ctx = (async () => {
-      const clock = services.store.changeClock;
+      const clock = services.definitions.clock;
       const { auth, apiKey } = await identify(request.headers.authorization, {
         registry: services.registry,
         query: services.records.query,
         store: services.store,
         arrival:
-          clock && request.changeLooksAtArrival >= 0
-            ? { clock, looks: request.changeLooksAtArrival }
+          clock && request.changeLooksStartedAtArrival >= 0
+            ? { clock, started: request.changeLooksStartedAtArrival }
             : undefined,
       });
       const { trustedProxy, superuserIPs } = services.settings.peek() ?? (await services.settings.get());

@@ -109,7 +109,7 @@ export async function buildHttpServer(services: Services, tls?: TlsOptions): Pro
   registerErrorHandler(app, services.store.health);
   registerRequestContext(app);
   registerRouteTemplate(app);
-  registerFreshDefinitions(app, services.definitions, services.store.changeClock);
+  registerFreshDefinitions(app, services.definitions, services.definitions.clock);
   registerDrainRefusals(app, services.readiness);
   if (tracing) registerRequestTracing(app, tracing);
   const metrics = new AppMetrics(services);

@@ -101,12 +101,17 @@ export function readOn<T>(store: Pick<Store, "db" | "reads">, fn: (db: Db) => Pr
 
 /**
  * What a cache of rows needs to know that nothing was committed since it read them, without a read
- * of its own (SQLite). `epoch` moves with every write statement this connection runs and with every
- * commit by another process that a `changeWatch` look has seen; `looks` counts those looks. A row
- * cached at epoch E may answer a request while the epoch is still E, provided a look ran after the
- * request arrived (`looks` moved since): every commit the request could know of has then been seen.
+ * of its own. `epoch` moves whenever a look finds that something may have been committed since the
+ * previous one (SQLite also moves it with every write statement its connection runs). Looks are
+ * numbered as they begin (`started`); `looks` is the number of the latest one to have finished. A
+ * row cached at epoch E may answer a request while the epoch is still E, provided a look that began
+ * after the request arrived has finished (`looks` > `started` as it was on arrival): every commit the
+ * request could know of has then been seen. SQLite: the `changeWatch` looks (`PRAGMA
+ * data_version`, synchronous); PostgreSQL: the snapshot read with the version stamps
+ * (`collections/fresh-definitions.ts`).
  */
 export interface ChangeClock {
   readonly epoch: number;
   readonly looks: number;
+  readonly started: number;
 }
