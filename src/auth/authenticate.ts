@@ -27,7 +27,7 @@ export interface Principal {
 
 /**
  * Resolves an Authorization header that may carry an auth token or an API key (`bk_…`). `arrival`
- * (HTTP requests on SQLite) lets the auth record come from the store's cache of them.
+ * (HTTP requests, which record it) lets the auth record come from the store's cache of them.
  */
 export async function identify(
   header: string | undefined,
