@@ -115,13 +115,26 @@ export function resume(child) {
   }
 }
 
+/**
+ * A `/proc/<pid>/stat` (or `/proc/<pid>/task/<tid>/stat`) file: the command name, and the user and
+ * system CPU time used so far in clock ticks. Fields are counted after the name, which is in
+ * parentheses and may contain spaces.
+ */
+export function readStat(path) {
+  const stat = readFileSync(path, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return {
+    name: stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")")),
+    user: Number(fields[11]),
+    system: Number(fields[12]),
+  };
+}
+
 /** CPU time (user + system, in clock ticks) a process has used so far; undefined off Linux. */
 function cpuTicks(pid) {
   try {
-    // Fields after the command name, which is in parentheses and may contain spaces.
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return Number(fields[11]) + Number(fields[12]);
+    const { user, system } = readStat(`/proc/${pid}/stat`);
+    return user + system;
   } catch {
     return undefined;
   }

@@ -10,12 +10,22 @@
 //   --before DIR   also measure DIR's build (DIR/bin/backroom.js), e.g. a worktree of an older commit
 //   --profile DIR  run each server under --cpu-prof, profiles in DIR/<build> (summarize them with
 //                  bench/profile-summary.mjs)
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync } from "node:fs";
 import { loadavg } from "node:os";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { closeLoadWorker, measure, median } from "./load.mjs";
-import { freePort, killAll, pause, resume, runNode, startNode, stop, waitForHealth } from "./processes.mjs";
+import {
+  freePort,
+  killAll,
+  pause,
+  readStat,
+  resume,
+  runNode,
+  startNode,
+  stop,
+  waitForHealth,
+} from "./processes.mjs";
 import { scenarios } from "./scenarios/index.mjs";
 import { SUPERUSER, seed } from "./seed.mjs";
 import { createStore } from "./stores.mjs";
@@ -49,10 +59,8 @@ function threadTicks(pid) {
   const threads = new Map();
   for (const tid of readdirSync(`/proc/${pid}/task`)) {
     try {
-      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, "utf8");
-      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      const name = tid === String(pid) ? "main" : stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
-      threads.set(tid, { name, ticks: Number(fields[11]) + Number(fields[12]) });
+      const { name, user, system } = readStat(`/proc/${pid}/task/${tid}/stat`);
+      threads.set(tid, { name: tid === String(pid) ? "main" : name, ticks: user + system });
     } catch {
       // the thread ended meanwhile
     }
@@ -66,13 +74,6 @@ function ticksByName(before, after) {
   for (const [tid, { name, ticks }] of after)
     byName[name] = (byName[name] ?? 0) + ticks - (before.get(tid)?.ticks ?? 0);
   return byName;
-}
-
-/** User and system CPU time a process has used so far, in clock ticks. */
-function cpuTicks(pid) {
-  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  return { user: Number(fields[11]), system: Number(fields[12]) };
 }
 
 async function startBuild(label, root) {
@@ -110,13 +111,13 @@ try {
       for (const server of servers) {
         for (const s of servers) (s === server ? resume : pause)(s.child);
         await sleep(200);
-        const before = cpuTicks(server.child.pid);
+        const before = readStat(`/proc/${server.child.pid}/stat`);
         const threadsBefore = threadTicks(server.child.pid);
         const result = await measure(server.url, scenario.load(server.seeded), {
           ...options,
           runSeconds: Number(values.seconds),
         });
-        const after = cpuTicks(server.child.pid);
+        const after = readStat(`/proc/${server.child.pid}/stat`);
         const threads = ticksByName(threadsBefore, threadTicks(server.child.pid));
         const requests = result.rps * Number(values.seconds);
         const perRequest = (ticks) => (ticks * TICK_US) / requests;
