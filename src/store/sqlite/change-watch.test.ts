@@ -9,6 +9,17 @@ import { openSqliteStore } from "./open.js";
 
 const run = (store: Store, text: string) => store.db.executeQuery(CompiledQuery.raw(text));
 
+/** A commit to the same file by another connection, as another process (the CLI) makes it. */
+function commitElsewhere(file: string, id: string): void {
+  const other = new Database(file);
+  try {
+    other.pragma("busy_timeout = 5000");
+    other.prepare("INSERT INTO notes (id) VALUES (?)").run(id);
+  } finally {
+    other.close();
+  }
+}
+
 describe("SQLite change watch (store.changeWatch)", () => {
   let dir: string;
   let file: string;
@@ -54,13 +65,7 @@ describe("SQLite change watch (store.changeWatch)", () => {
   it("moves after another process commits to the same file", () => {
     const moved = store.changeWatch?.();
     moved?.();
-    const other = new Database(file);
-    try {
-      other.pragma("busy_timeout = 5000");
-      other.prepare("INSERT INTO notes (id) VALUES ('from elsewhere')").run();
-    } finally {
-      other.close();
-    }
+    commitElsewhere(file, "from elsewhere");
     expect(moved?.()).toBe(true);
     expect(moved?.()).toBe(false);
   });
@@ -89,13 +94,7 @@ describe("SQLite change watch (store.changeWatch)", () => {
     expect(clock.epoch).toBeGreaterThan(epoch);
 
     const afterWrite = clock.epoch;
-    const other = new Database(file);
-    try {
-      other.pragma("busy_timeout = 5000");
-      other.prepare("INSERT INTO notes (id) VALUES ('from elsewhere too')").run();
-    } finally {
-      other.close();
-    }
+    commitElsewhere(file, "from elsewhere too");
     // Another process's commit is known only once a look has seen it.
     expect(clock.epoch).toBe(afterWrite);
     moved?.();
