@@ -24,6 +24,9 @@ export function useCollections(): Collection[] | null {
   const [list, setList] = useState(collections);
   useEffect(() => {
     listeners.add(setList);
+    // A list that arrived between this component's first render and now was announced before it
+    // listened: take it, or a screen opened while the first load ran stays at "Loading…".
+    setList(collections);
     if (!collections && !loading) reloadCollections().catch(() => undefined);
     return () => {
       listeners.delete(setList);
