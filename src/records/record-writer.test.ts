@@ -70,6 +70,37 @@ describe.each(await storesUnderTest())("record writer and query (%s)", (kind) =>
     expect(await outboxOf(created.id)).toEqual(["create", "update", "delete"]);
   });
 
+  it("reads a created or updated record back from its INSERT or UPDATE (RETURNING), with no SELECT of its own", async () => {
+    const onNotes = async <T>(write: () => Promise<T>): Promise<[T, string[]]> => {
+      const statements: string[] = [];
+      const stop = services.store.queries.listen((q) => {
+        if (/"?notes"?/.test(q.sql)) statements.push(q.sql);
+      });
+      try {
+        return [await write(), statements];
+      } finally {
+        stop();
+      }
+    };
+    const [created, creating] = await onNotes(() =>
+      writerOf().create(notes, { title: "returned", views: 7 }, systemContext()),
+    );
+    expect(creating).toHaveLength(1);
+    expect(creating[0]).toMatch(/^INSERT .* RETURNING /);
+    // What the write answered is what is stored, server-set values (id, autodates) included.
+    expect(created).toMatchObject({ title: "returned", views: 7 });
+    expect(await queryOf().findOne(notes, created.id)).toEqual(created);
+
+    const [updated, updating] = await onNotes(() =>
+      writerOf().update(notes, created.id, { "views+": 1 }, systemContext()),
+    );
+    // The current row, read before the change, then the UPDATE that answers the new one.
+    expect(updating.map((text) => text.split(" ")[0])).toEqual(["SELECT", "UPDATE"]);
+    expect(updating[1]).toMatch(/ RETURNING /);
+    expect(updated).toMatchObject({ id: created.id, views: 8 });
+    expect(await queryOf().findOne(notes, created.id)).toEqual(updated);
+  });
+
   it("writes a change's audit entry and outbox event in one statement on PostgreSQL (one round trip)", async () => {
     const statements: string[] = [];
     const stop = services.store.queries.listen((q) => {

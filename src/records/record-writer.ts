@@ -21,7 +21,7 @@ import { recordWritten } from "./record-consequences.js";
 import { applyInput } from "./record-input.js";
 import type { RecordQuery } from "./record-query.js";
 import { type RequestContext, requestInfo } from "./request-context.js";
-import { type RecordValues, recordToRow } from "./row-mapping.js";
+import { type RecordValues, recordToRow, rowToRecord } from "./row-mapping.js";
 import { checkRelations, validateValues } from "./validate-record.js";
 
 /** Where a write runs (a batch passes its transaction) and which body keys are form strings. */
@@ -155,7 +155,11 @@ export class RecordWriter {
         await checkRelations(tx, this.query, this.registry, collection, input.values, input.changed),
       );
       // As PocketBase, the create and manage rules see the new record unverified.
-      await this.insertRow(tx, collection, verifiedByRule ? { ...record, verified: false } : record);
+      let stored = await this.insertRow(
+        tx,
+        collection,
+        verifiedByRule ? { ...record, verified: false } : record,
+      );
       if (access.kind === "filter") {
         // The create rule is checked against the new row inside the transaction, so it can use
         // relations; a miss rolls the insert back.
@@ -167,9 +171,16 @@ export class RecordWriter {
         if (!(await this.matches(tx, collection, id, verifiedByRule, ctx, body)))
           throw new ApiError(400, "Failed to create record.", { verified: valuesMismatch() });
         const row = recordToRow(collection, { verified: true }, this.store.dialect);
-        await updateRowById(tx, this.store.dialect, collection.name, row, id);
+        const updated = await updateRowById(
+          tx,
+          this.store.dialect,
+          collection.name,
+          row,
+          id,
+          columnsOf(collection),
+        );
+        stored = rowToRecord(collection, updated as Record<string, unknown>, this.store.dialect);
       }
-      const stored = (await this.query.findOne(collection, id, undefined, tx)) as RecordValues;
       await recordWritten(
         tx,
         { collection, action: "create", record: stored, changed: input.changed, ctx },
@@ -273,11 +284,17 @@ export class RecordWriter {
           const columns = collection.fields
             .filter((f) => input.changed.has(f.name) || serverSet.includes(f.name))
             .map((f) => f.name);
+          let stored = current;
           if (columns.length > 0) {
-            const row = recordToRow(collection, input.values, this.store.dialect, columns);
-            await this.guardUnique(() => updateRowById(tx, this.store.dialect, collection.name, row, id));
+            const dialect = this.store.dialect;
+            const row = recordToRow(collection, input.values, dialect, columns);
+            const updated = await this.guardUnique(() =>
+              updateRowById(tx, dialect, collection.name, row, id, columnsOf(collection)),
+            );
+            // Deleted by a concurrent transaction since it was read (PostgreSQL's read committed).
+            if (!updated) throw notFound();
+            stored = rowToRecord(collection, updated, dialect);
           }
-          const stored = (await this.query.findOne(collection, id, undefined, tx)) as RecordValues;
           await recordWritten(
             tx,
             {
@@ -404,15 +421,20 @@ export class RecordWriter {
     return (await this.query.findOne(collection, id, this.query.where([rule], scope), tx)) !== undefined;
   }
 
-  private async insertRow(tx: Db, collection: Collection, record: RecordValues): Promise<void> {
+  /** Inserts the record and answers it as stored (read back by the INSERT itself). */
+  private async insertRow(tx: Db, collection: Collection, record: RecordValues): Promise<RecordValues> {
     const row = recordToRow(collection, record, this.store.dialect);
-    await this.guardUnique(() => insertRow(tx, this.store.dialect, collection.name, row));
+    const dialect = this.store.dialect;
+    const stored = await this.guardUnique(() =>
+      insertRow(tx, dialect, collection.name, row, columnsOf(collection)),
+    );
+    return rowToRecord(collection, stored as Record<string, unknown>, dialect);
   }
 
   /** Turns a unique-index failure into the 400 a client can act on. */
-  private async guardUnique(write: () => Promise<unknown>): Promise<void> {
+  private async guardUnique<T>(write: () => Promise<T>): Promise<T> {
     try {
-      await write();
+      return await write();
     } catch (err) {
       const columns = uniqueViolationColumns(err);
       if (!columns) throw err;
@@ -435,4 +457,17 @@ const STORE_CONTEXT = { hashPassword };
 
 function throwIfIssues(message: string, issues: IssueMap): void {
   if (Object.keys(issues).length > 0) throw new ApiError(400, message, issues);
+}
+
+// Collections are replaced on every schema change, so a list never outlives its fields.
+const columnLists = new WeakMap<Collection, readonly string[]>();
+
+/** The collection's columns, which a write reads back from the row it stored. */
+function columnsOf(collection: Collection): readonly string[] {
+  let columns = columnLists.get(collection);
+  if (!columns) {
+    columns = collection.fields.map((f) => f.name);
+    columnLists.set(collection, columns);
+  }
+  return columns;
 }

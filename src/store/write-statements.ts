@@ -26,14 +26,31 @@ function cachedText(key: string, build: () => string): string {
   return text;
 }
 
-/** Inserts one row (column names from the row's own keys). */
-export async function insertRow(db: Db, dialect: DialectName, table: string, row: Record<string, unknown>) {
+/**
+ * Inserts one row (column names from the row's own keys). With `returning`, the statement also
+ * reads those columns of the stored row back (`RETURNING`, on both stores): the row as written,
+ * without a second statement (on PostgreSQL, a round trip fewer).
+ */
+export async function insertRow(
+  db: Db,
+  dialect: DialectName,
+  table: string,
+  row: Record<string, unknown>,
+  returning?: readonly string[],
+): Promise<Record<string, unknown> | undefined> {
   const columns = Object.keys(row);
-  const text = cachedText(`i|${dialect}|${table}|${columns.join("\u0000")}`, () => {
+  const back = returning ? returningClause(returning) : "";
+  const text = cachedText(`i|${dialect}|${table}|${columns.join("\u0000")}|${back}`, () => {
     const values = columns.map((_, i) => placeholder(dialect, i)).join(", ");
-    return `INSERT INTO ${quote(table)} (${columns.map(quote).join(", ")}) VALUES (${values})`;
+    return `INSERT INTO ${quote(table)} (${columns.map(quote).join(", ")}) VALUES (${values})${back}`;
   });
-  await db.executeQuery(CompiledQuery.raw(text, Object.values(row)));
+  const result = await db.executeQuery<Record<string, unknown>>(CompiledQuery.raw(text, Object.values(row)));
+  return result.rows[0];
+}
+
+/** ` RETURNING "a", "b"`: names from validated collection schemas, quoted all the same. */
+function returningClause(columns: readonly string[]): string {
+  return ` RETURNING ${columns.map(quote).join(", ")}`;
 }
 
 /**
@@ -70,20 +87,28 @@ export async function insertRowsTogether(
   );
 }
 
-/** Sets the row's columns on the row with this id. */
+/**
+ * Sets the row's columns on the row with this id; with `returning`, reads those columns of the
+ * updated row back in the same statement (undefined when no row has the id).
+ */
 export async function updateRowById(
   db: Db,
   dialect: DialectName,
   table: string,
   row: Record<string, unknown>,
   id: string,
-) {
+  returning?: readonly string[],
+): Promise<Record<string, unknown> | undefined> {
   const columns = Object.keys(row);
-  const text = cachedText(`u|${dialect}|${table}|${columns.join("\u0000")}`, () => {
+  const back = returning ? returningClause(returning) : "";
+  const text = cachedText(`u|${dialect}|${table}|${columns.join("\u0000")}|${back}`, () => {
     const sets = columns.map((c, i) => `${quote(c)} = ${placeholder(dialect, i)}`).join(", ");
-    return `UPDATE ${quote(table)} SET ${sets} WHERE "id" = ${placeholder(dialect, columns.length)}`;
+    return `UPDATE ${quote(table)} SET ${sets} WHERE "id" = ${placeholder(dialect, columns.length)}${back}`;
   });
-  await db.executeQuery(CompiledQuery.raw(text, [...Object.values(row), id]));
+  const result = await db.executeQuery<Record<string, unknown>>(
+    CompiledQuery.raw(text, [...Object.values(row), id]),
+  );
+  return result.rows[0];
 }
 
 /** Batch sizes whose statement texts are cached: any count is sent as a few of these. */

@@ -62,6 +62,14 @@ describe("SQLite change watch (store.changeWatch)", () => {
     expect(moved?.()).toBe(false);
   });
 
+  it("moves after a write that also returns rows (INSERT … RETURNING)", async () => {
+    const moved = store.changeWatch?.();
+    moved?.();
+    await run(store, "INSERT INTO notes (id) VALUES ('r') RETURNING id");
+    expect(moved?.()).toBe(true);
+    expect(moved?.()).toBe(false);
+  });
+
   it("moves after another process commits to the same file", () => {
     const moved = store.changeWatch?.();
     moved?.();

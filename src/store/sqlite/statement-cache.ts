@@ -7,8 +7,9 @@ const MAX_STATEMENTS = 1000;
  * Kysely prepares a statement for every query; preparing costs more than running a primary-key
  * lookup, so we keep prepared statements by SQL text (bounded; cleared after DDL).
  *
- * `writes` counts statements handed out that may write (not readers): Kysely prepares right
- * before it runs, so the count moves with every write this connection makes (see changeWatch).
+ * `writes` counts statements handed out that may write (SQLite's own `readonly` test, not "returns
+ * no rows": an INSERT … RETURNING returns rows and writes): Kysely prepares right before it runs,
+ * so the count moves with every write this connection makes (see changeWatch).
  */
 export function cachingDatabase(
   raw: BetterSqlite3.Database,
@@ -27,7 +28,7 @@ export function cachingDatabase(
         if (statements.size >= MAX_STATEMENTS) statements.clear();
         statements.set(sql, statement);
       }
-      if (!statement.reader) writes++;
+      if (!statement.readonly) writes++;
       return statement;
     },
     clear: () => statements.clear(),
