@@ -47,7 +47,12 @@ export async function readParamVersionHeld(
   mode: "share" | "update",
 ): Promise<string> {
   const lock = dialect === "postgres" ? (mode === "share" ? sql` FOR SHARE` : sql` FOR UPDATE`) : sql``;
-  const rows = await sql<{ value: string }>`SELECT value FROM _params WHERE id = ${id}${lock}`.execute(tx);
+  // The id written into the text (our own constant, quoted as a literal), not bound: a statement
+  // without parameters is what PostgreSQL can take in one message with the transaction's BEGIN
+  // (postgres/deferred-begin.ts), and this is the first statement of every write.
+  const rows = await sql<{ value: string }>`SELECT value FROM _params WHERE id = ${sql.lit(id)}${lock}`.execute(
+    tx,
+  );
   return rows.rows[0]?.value ?? "";
 }
 

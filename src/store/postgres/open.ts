@@ -4,6 +4,7 @@ import { QueryTap, tappedDialect } from "../query-tap.js";
 import { runTransaction } from "../run-transaction.js";
 import type { Db, Store, StoreConfig } from "../store.js";
 import { StoreHealth } from "../store-health.js";
+import { deferBegin } from "./deferred-begin.js";
 import { redact } from "./redact.js";
 import { ReplicaReads } from "./replica-reads.js";
 import { postgresFragments } from "./sql-fragments.js";
@@ -43,7 +44,9 @@ export async function openPostgresStore(config: Extract<StoreConfig, { kind: "po
     throw new Error(`cannot connect to PostgreSQL at ${redact(config.url)}: ${(err as Error).message}`);
   }
   const queries = new QueryTap();
-  const db: Db = new Kysely({ dialect: tappedDialect(new PostgresDialect({ pool: watched }), queries) });
+  const db: Db = new Kysely({
+    dialect: tappedDialect(new PostgresDialect({ pool: deferBegin(watched) }), queries),
+  });
   const reads =
     config.replicas && config.replicas.length > 0
       ? new ReplicaReads(db, {
