@@ -6,8 +6,11 @@ import type { SearchWord } from "../collections/search-types.js";
 import {
   compileFilter,
   compileSort,
+  type DataSource,
   type Expr,
+  evaluate,
   invalidSort,
+  needsData,
   parseFilter,
   type RequestInfo,
   type RuleScope,
@@ -19,6 +22,21 @@ import { type RecordValues, rowToRecord } from "./row-mapping.js";
 import { StatementTemplates } from "./statement-templates.js";
 
 const TRUE = sql`1 = 1`;
+
+/** For rules that read no other row (see RecordQuery.ruleMatches): never consulted. */
+const NO_OTHER_ROWS: DataSource = { getById: () => undefined, all: () => [] };
+
+/** The scope collection rules compile in: they may read hidden fields and see every row. */
+function asRuleScope(scope: RuleScope): RuleScope {
+  return {
+    collection: scope.collection,
+    getCollection: scope.getCollection,
+    request: scope.request,
+    now: scope.now,
+    current: scope.current,
+    source: "rule",
+  };
+}
 export const ALIAS = "r";
 
 /**
@@ -57,19 +75,24 @@ export class RecordQuery {
    * see every row through relations (not so client filters, see `filterSql`).
    */
   where(exprs: (Expr | undefined)[], scope: RuleScope): RawBuilder<unknown> {
-    const ruleScope: RuleScope = {
-      collection: scope.collection,
-      getCollection: scope.getCollection,
-      request: scope.request,
-      now: scope.now,
-      current: scope.current,
-      source: "rule",
-    };
+    const ruleScope = asRuleScope(scope);
     return this.and(
       exprs
         .filter((e): e is Expr => e !== undefined)
         .map((e) => compileFilter(e, ruleScope, this.store.frags, ALIAS)),
     );
+  }
+
+  /**
+   * Whether a record in hand matches a collection rule, decided without the store when the rule
+   * reads no other row (no relation, back-relation or @collection): the in-memory evaluator, with
+   * the SQL's semantics, as realtime uses it. `undefined` when the rule needs the store: run
+   * {@link where} against the row instead.
+   */
+  ruleMatches(rule: Expr, scope: RuleScope, record: Record<string, unknown>): boolean | undefined {
+    const ruleScope = asRuleScope(scope);
+    if (needsData(rule, ruleScope)) return undefined;
+    return evaluate(rule, record, ruleScope, NO_OTHER_ROWS);
   }
 
   /** The conjunction of compiled conditions; memoized by identity so cached parts give a cached whole. */

@@ -101,6 +101,83 @@ describe.each(await storesUnderTest())("record writer and query (%s)", (kind) =>
     expect(await queryOf().findOne(notes, created.id)).toEqual(updated);
   });
 
+  it("checks create and update rules that read only the row and the request in memory, and rules through relations in the store", async () => {
+    const anonymous = { ...systemContext(), superuser: false };
+    await services.collections.create(
+      {
+        name: "guarded",
+        type: "base",
+        createRule: `title != "forbidden" && @request.body.views != 13`,
+        updateRule: `title != "frozen"`,
+        fields: [
+          { name: "title", type: "text" },
+          { name: "views", type: "number" },
+        ],
+      },
+      null,
+    );
+    await services.collections.create(
+      {
+        name: "linked",
+        type: "base",
+        createRule: `note.title = "open"`,
+        fields: [{ name: "note", type: "relation", collectionId: notes.id, maxSelect: 1 }],
+      },
+      null,
+    );
+    // Definitions as now committed (each schema change replaces the collection objects).
+    const current = (name: string) => services.registry.get(name) as Collection;
+    const [guarded, linked] = [current("guarded"), current("linked")];
+    notes = current("notes");
+    const statementsOn = async (table: string, write: () => Promise<unknown>) => {
+      const seen: string[] = [];
+      const stop = services.store.queries.listen((q) => {
+        if (q.sql.includes(`"${table}"`) || q.sql.includes(` ${table} `))
+          seen.push(q.sql.split(" ")[0] as string);
+      });
+      try {
+        await write().catch((err: unknown) => seen.push(`failed ${(err as ApiError).status}`));
+      } finally {
+        stop();
+      }
+      return seen;
+    };
+    const countOf = async (collection: Collection) => queryOf().count(collection, queryOf().and([]));
+
+    let id = "";
+    expect(
+      await statementsOn("guarded", async () => {
+        id = (await writerOf().create(guarded, { title: "fine" }, anonymous)).id;
+      }),
+    ).toEqual(["INSERT"]);
+    expect(
+      await statementsOn("guarded", () => writerOf().create(guarded, { title: "forbidden" }, anonymous)),
+    ).toEqual(["INSERT", "failed 400"]);
+    expect(await statementsOn("guarded", () => writerOf().create(guarded, { views: 13 }, anonymous))).toEqual(
+      ["INSERT", "failed 400"],
+    );
+    expect(await countOf(guarded)).toBe(1);
+
+    expect(
+      await statementsOn("guarded", () => writerOf().update(guarded, id, { title: "frozen" }, anonymous)),
+    ).toEqual(["SELECT", "UPDATE"]);
+    expect(
+      await statementsOn("guarded", () => writerOf().update(guarded, id, { title: "again" }, anonymous)),
+    ).toEqual(["SELECT", "failed 404"]);
+    expect(await queryOf().findOne(guarded, id)).toMatchObject({ title: "frozen" });
+
+    const open = await writerOf().create(notes, { title: "open" }, systemContext());
+    const shut = await writerOf().create(notes, { title: "shut" }, systemContext());
+    const throughRelation = await statementsOn("linked", () =>
+      writerOf().create(linked, { note: open.id }, anonymous),
+    );
+    expect(throughRelation).toEqual(["INSERT", "SELECT"]);
+    expect(
+      await statementsOn("linked", () => writerOf().create(linked, { note: shut.id }, anonymous)),
+    ).toEqual(["INSERT", "SELECT", "failed 400"]);
+    expect(await countOf(linked)).toBe(1);
+  });
+
   it("writes a change's audit entry and outbox event in one statement on PostgreSQL (one round trip)", async () => {
     const statements: string[] = [];
     const stop = services.store.queries.listen((q) => {

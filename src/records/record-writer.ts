@@ -164,7 +164,10 @@ export class RecordWriter {
         // The create rule is checked against the new row inside the transaction, so it can use
         // relations; a miss rolls the insert back.
         const scope = this.query.scope(collection, requestInfo(ctx, body));
-        const visible = await this.query.findOne(collection, id, this.query.where([access.rule], scope), tx);
+        const visible =
+          this.query.ruleMatches(access.rule, scope, stored) ??
+          (await this.query.findOne(collection, id, this.query.where([access.rule], scope), tx)) !==
+            undefined;
         if (!visible) throw badRequest("Failed to create record.");
       }
       if (verifiedByRule) {
@@ -231,8 +234,11 @@ export class RecordWriter {
         if (!current) throw notFound();
         if (access.kind === "filter") {
           const scope = this.query.scope(collection, requestInfo(ctx, body), current);
-          if (!(await this.query.findOne(collection, id, this.query.where([access.rule], scope), tx)))
-            throw notFound();
+          const allowed =
+            this.query.ruleMatches(access.rule, scope, current) ??
+            (await this.query.findOne(collection, id, this.query.where([access.rule], scope), tx)) !==
+              undefined;
+          if (!allowed) throw notFound();
         }
         if (opts.ifMatch !== undefined) checkIfMatch(opts.ifMatch, current);
         const input = applyInput(collection, body, current, {
