@@ -50,9 +50,9 @@ export async function readParamVersionHeld(
   // The id written into the text (our own constant, quoted as a literal), not bound: a statement
   // without parameters is what PostgreSQL can take in one message with the transaction's BEGIN
   // (postgres/deferred-begin.ts), and this is the first statement of every write.
-  const rows = await sql<{ value: string }>`SELECT value FROM _params WHERE id = ${sql.lit(id)}${lock}`.execute(
-    tx,
-  );
+  const rows = await sql<{
+    value: string;
+  }>`SELECT value FROM _params WHERE id = ${sql.lit(id)}${lock}`.execute(tx);
   return rows.rows[0]?.value ?? "";
 }
 
