@@ -167,6 +167,32 @@ describe.runIf(await postgresAvailable())("the PostgreSQL store's named statemen
     for (let i = 0; i < 3; i++) await sql`SELECT ${i}::int AS x`.execute(off.db);
     expect(await names(off)).toEqual([]);
   });
+
+  it.each([true, false])(
+    "a connection lost under a statement fails only that statement (named: %s)",
+    async (on) => {
+      const store = await openStore(on);
+      const slow = (ms: number) =>
+        sql<{ pid: number }>`SELECT pg_backend_pid() AS pid, pg_sleep(${ms / 1000})`;
+      await slow(1).execute(store.db);
+      const { rows } = await slow(1).execute(store.db);
+      if (on) expect(await names(store)).toContain("SELECT pg_backend_pid() AS pid, pg_sleep($1)");
+      const inFlight = slow(3000).execute(store.db);
+      const failed = expect(inFlight).rejects.toThrow();
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const killer = new pg.Client({ connectionString: PG_URL });
+      await killer.connect();
+      await killer.query("SELECT pg_terminate_backend($1)", [rows[0]?.pid]);
+      await killer.end();
+      await failed;
+      // The next statements run on a new connection (which names the text again on its second run),
+      // even though the FATAL message failed the statement before pg saw the socket close.
+      const again = await slow(1).execute(store.db);
+      expect(again.rows[0]?.pid).not.toBe(rows[0]?.pid);
+      await slow(1).execute(store.db);
+      if (on) expect(await names(store)).toContain("SELECT pg_backend_pid() AS pid, pg_sleep($1)");
+    },
+  );
 });
 
 describe.runIf(await postgresAvailable())("the rate limits' prepared pool", () => {
