@@ -54,7 +54,12 @@ export interface NamedStatementOptions {
  *   the catalogue check could meet it, in that window).
  *
  * The client keeps working for every other use: config objects, cursors (`query(new Cursor(…))`),
- * callbacks and texts without parameters are passed through untouched.
+ * callbacks and texts without parameters are passed through untouched. `deferBegin` wraps this
+ * wrapper: a BEGIN it still owes is sent (and done) before a parameterized statement reaches it, so
+ * the transaction status read here is the statement's own.
+ *
+ * Not on the read replicas' pools: their reads run outside transactions and would only need the
+ * retry; left for when they are measured.
  */
 export class NamedStatements {
   /** Bumped by schemaChanged(); a connection whose names are older drops them before its next statement. */
