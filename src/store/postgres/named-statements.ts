@@ -122,7 +122,8 @@ export class NamedStatements {
         name = `b${++counter}`;
         names.set(text, name);
       } else {
-        if (seen.size >= this.maxNames * 10) seen.clear();
+        // Bounded too (texts can be kilobytes): a hot text recurs long before 4 × maxNames others.
+        if (seen.size >= this.maxNames * 4) seen.clear();
         seen.add(text);
         return original(text, values);
       }

@@ -31,7 +31,7 @@ export async function openPostgresStore(config: Extract<StoreConfig, { kind: "po
     // a plan that runs in milliseconds (seen in the rules fuzz: 2.7 s for one query on 4-row tables).
     options: `-c jit=off${config.schema ? ` -c search_path=${config.schema}` : ""}`,
   });
-  // Before watchPool: its 'connect' listener and this one both see every new client.
+  // Wraps each new client's query() (pool 'connect'), under deferBegin's wrapper (see there).
   const named = config.preparedStatements === false ? undefined : new NamedStatements(pool);
   const health = new StoreHealth();
   const watched = watchPool(pool, health);
