@@ -10,10 +10,14 @@
 //   --before DIR   also measure DIR's build (DIR/bin/backroom.js), e.g. a worktree of an older commit
 //   --profile DIR  run each server under --cpu-prof, profiles in DIR/<build> (summarize them with
 //                  bench/profile-summary.mjs)
+// On PostgreSQL each build connects with its own application_name, and the CPU time of its
+// backends (/proc/<pid>/stat of the pg_stat_activity rows with that name) is reported per request
+// too ("pg"): what the database spends parsing, planning and running the build's statements.
 import { readdirSync } from "node:fs";
 import { loadavg } from "node:os";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
+import pg from "pg";
 import { closeLoadWorker, measure, median } from "./load.mjs";
 import {
   freePort,
@@ -76,8 +80,39 @@ function ticksByName(before, after) {
   return byName;
 }
 
+/** CPU ticks per PostgreSQL backend of one build, keyed by backend pid. */
+async function backendTicks(server) {
+  if (!server.pg) return new Map();
+  const { rows } = await server.pg.query("SELECT pid FROM pg_stat_activity WHERE application_name = $1", [
+    server.appName,
+  ]);
+  const ticks = new Map();
+  for (const { pid } of rows) {
+    try {
+      const { user, system } = readStat(`/proc/${pid}/stat`);
+      ticks.set(pid, user + system);
+    } catch {
+      // the backend ended meanwhile, or runs on another machine
+    }
+  }
+  return ticks;
+}
+
+/** Ticks the backends used between two backendTicks readings (a backend new since counts whole). */
+function backendDelta(before, after) {
+  let sum = 0;
+  for (const [pid, ticks] of after) sum += ticks - (before.get(pid) ?? 0);
+  return sum;
+}
+
 async function startBuild(label, root) {
   const store = createStore(values.store);
+  // Its backends are told apart by application_name (the server takes it from the URL).
+  const appName = `bench-cost-${label}-${process.pid}`;
+  if (store.kind === "postgres")
+    store.flags = store.flags.map((f) =>
+      f === store.connection.url ? `${f}${f.includes("?") ? "&" : "?"}application_name=${appName}` : f,
+    );
   const bin = `${root}/bin/backroom.js`;
   await runNode([bin, "superuser", "upsert", SUPERUSER.email, SUPERUSER.password, ...store.flags], {
     label: `${label} superuser upsert`,
@@ -92,7 +127,12 @@ async function startBuild(label, root) {
   const url = `http://127.0.0.1:${port}`;
   await waitForHealth(child, `${url}/api/health`);
   const seeded = await seed({ baseUrl: url, connection: store.connection, orders: 10_000, customers: 1000 });
-  return { label, child, url, seeded, store };
+  let client;
+  if (store.kind === "postgres") {
+    client = new pg.Client({ connectionString: store.connection.url });
+    await client.connect();
+  }
+  return { label, child, url, seeded, store, pg: client, appName };
 }
 
 const servers = [];
@@ -113,16 +153,19 @@ try {
         await sleep(200);
         const before = readStat(`/proc/${server.child.pid}/stat`);
         const threadsBefore = threadTicks(server.child.pid);
+        const backendsBefore = await backendTicks(server);
         const result = await measure(server.url, scenario.load(server.seeded), {
           ...options,
           runSeconds: Number(values.seconds),
         });
         const after = readStat(`/proc/${server.child.pid}/stat`);
         const threads = ticksByName(threadsBefore, threadTicks(server.child.pid));
+        const backends = backendDelta(backendsBefore, await backendTicks(server));
         const requests = result.rps * Number(values.seconds);
         const perRequest = (ticks) => (ticks * TICK_US) / requests;
         const sys = perRequest(after.system - before.system);
         const us = perRequest(after.user - before.user) + sys;
+        const pgUs = server.pg ? perRequest(backends) : undefined;
         const perThread = Object.entries(threads)
           .filter(([, ticks]) => ticks > 0)
           .map(([name, ticks]) => `${name} ${perRequest(ticks).toFixed(1)}`)
@@ -130,10 +173,11 @@ try {
         const key = `${scenario.name} ${server.label}`;
         results.set(key, [
           ...(results.get(key) ?? []),
-          { us, sys, rps: result.rps, gen: result.generator_cpu_pct },
+          { us, sys, pgUs, rps: result.rps, gen: result.generator_cpu_pct },
         ]);
         console.log(
-          `round ${round + 1} ${key}: ${us.toFixed(1)} µs CPU/request (system ${sys.toFixed(1)}), ${Math.round(result.rps)} req/s, ` +
+          `round ${round + 1} ${key}: ${us.toFixed(1)} µs CPU/request (system ${sys.toFixed(1)})` +
+            `${pgUs === undefined ? "" : `, pg ${pgUs.toFixed(1)} µs`}, ${Math.round(result.rps)} req/s, ` +
             `generator CPU ${result.generator_cpu_pct}%, failed ${result.failed}, load ${loadavg()[0].toFixed(2)}; ` +
             `by thread: ${perThread}`,
         );
@@ -145,12 +189,16 @@ try {
     console.log(
       `  ${key.padEnd(16)} ${median(rows.map((r) => r.us)).toFixed(1)} µs CPU/request ` +
         `(system ${median(rows.map((r) => r.sys)).toFixed(1)}), ` +
+        (rows[0]?.pgUs === undefined
+          ? ""
+          : `pg ${median(rows.map((r) => r.pgUs)).toFixed(1)} µs CPU/request, `) +
         `${Math.round(median(rows.map((r) => r.rps)))} req/s, generator CPU ${median(rows.map((r) => r.gen))}%`,
     );
 } finally {
   for (const server of servers) {
     resume(server.child);
     await stop(server.child);
+    await server.pg?.end();
     await server.store.cleanup();
   }
   closeLoadWorker();

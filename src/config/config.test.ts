@@ -96,4 +96,20 @@ describe("configuration", () => {
     expect(() => loadConfig({ dbReplicas: ["postgres://u@r1/db"] }, {})).toThrow(/needs --db/);
     expect(() => loadConfig({ db, dbReplicas: ["mysql://u:secret@r1/db"] }, {})).toThrow(ConfigError);
   });
+
+  it("uses named prepared statements on PostgreSQL unless BACKROOM_DB_PREPARED_STATEMENTS turns them off", () => {
+    const db = "postgres://u@primary/db";
+    expect(loadConfig({ db }, {}).store).not.toHaveProperty("preparedStatements");
+    expect(loadConfig({ db }, { BACKROOM_DB_PREPARED_STATEMENTS: "true" }).store).not.toHaveProperty(
+      "preparedStatements",
+    );
+    for (const off of ["false", "off", "0", "FALSE"])
+      expect(loadConfig({ db }, { BACKROOM_DB_PREPARED_STATEMENTS: off }).store).toMatchObject({
+        preparedStatements: false,
+      });
+    expect(loadConfig({ db, dbPreparedStatements: false }, {}).store).toMatchObject({
+      preparedStatements: false,
+    });
+    expect(() => loadConfig({ db }, { BACKROOM_DB_PREPARED_STATEMENTS: "nope" })).toThrow(ConfigError);
+  });
 });

@@ -57,6 +57,8 @@ export interface ConfigInput extends HttpsInput {
   dbSchema?: string;
   /** Streaming replicas of `db` for list/view reads (repeatable flag; BACKROOM_DB_REPLICAS comma-separated). */
   dbReplicas?: string[];
+  /** false: no named prepared statements on PostgreSQL (BACKROOM_DB_PREPARED_STATEMENTS=false). */
+  dbPreparedStatements?: boolean;
   hooks?: string;
   /** The public folder served at `/`. */
   publicDir?: string;
@@ -95,6 +97,14 @@ function positiveMs(value: number | string, what: string): number {
   if (!Number.isFinite(n) || n <= 0)
     throw new ConfigError(`invalid ${what} "${value}" (expected milliseconds)`);
   return n;
+}
+
+/** An environment switch: true/false (also on/off, 1/0); unset or empty = `fallback`. */
+function onOff(value: string | undefined, fallback: boolean): boolean {
+  if (value === undefined || value === "") return fallback;
+  if (/^(true|on|1)$/i.test(value)) return true;
+  if (/^(false|off|0)$/i.test(value)) return false;
+  throw new ConfigError(`invalid switch "${value}" (expected true or false)`);
 }
 
 function parseOrigins(value: string): string[] {
@@ -145,11 +155,13 @@ export function loadConfig(input: ConfigInput, env: NodeJS.ProcessEnv = process.
       throw new ConfigError(`invalid --db "${db.split("@").pop()}" (expected postgres://…)`);
     const schema = input.dbSchema ?? env.BACKROOM_DB_SCHEMA;
     const replicas = replicaUrls(input, env);
+    const prepared = input.dbPreparedStatements ?? onOff(env.BACKROOM_DB_PREPARED_STATEMENTS, true);
     store = {
       kind: "postgres",
       url: db,
       ...(schema ? { schema } : {}),
       ...(replicas.length > 0 ? { replicas } : {}),
+      ...(prepared ? {} : { preparedStatements: false }),
     };
   } else {
     if (replicaUrls(input, env).length > 0)

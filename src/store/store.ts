@@ -67,6 +67,11 @@ export type StoreConfig =
       url: string;
       schema?: string;
       poolSize?: number;
+      /**
+       * Repeated statements run as named prepared statements on the pool's connections (default
+       * true; false behind a pooler in transaction mode, e.g. PgBouncer: docs/several-nodes.md).
+       */
+      preparedStatements?: boolean;
       /** Streaming replicas of `url` that list/view reads may use (`--db-replica`). */
       replicas?: string[];
     };

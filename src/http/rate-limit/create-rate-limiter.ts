@@ -21,6 +21,7 @@ export async function createRateLimiter(config: Config): Promise<RateLimiter> {
       ...(config.store.schema ? { schema: config.store.schema } : {}),
       max: MAX_IN_FLIGHT,
       applicationName: "backroom rate limits",
+      named: config.store.preparedStatements !== false,
     });
     return new RateLimiter(new PgCounterStore(pool));
   }

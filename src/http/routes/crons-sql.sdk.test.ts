@@ -171,3 +171,33 @@ describe.each(await storesUnderTest())("SQL writes when the server allows them (
     expect((await su.sql.run("select count(*) from test_sql")).rows).toEqual([["1"]]);
   });
 });
+
+describe.runIf((await storesUnderTest()).includes("postgres"))(
+  "SQL writes and the server's statements",
+  () => {
+    let server: TestServer;
+    beforeAll(async () => {
+      process.env.BACKROOM_SQL_WRITES = "true";
+      server = await startServer("postgres");
+    });
+    afterAll(async () => {
+      delete process.env.BACKROOM_SQL_WRITES;
+      await server?.close();
+    });
+
+    it("an ALTER TABLE through the console fails none of the next updates (named statements are dropped)", async () => {
+      const su = await server.superuserClient();
+      await su.collections.create({ name: "altered", type: "base", fields: [{ name: "t", type: "text" }] });
+      const record = await su.collection("altered").create({ t: "a" });
+      // An update reads the record and writes it back with texts that stay the same, in a transaction:
+      // the pool's connections run them as named statements from their second run on.
+      const update = (i: number) => su.collection("altered").update(record.id, { t: `t${i}` });
+      for (let i = 0; i < 30; i++) await update(i);
+      await su.sql.run('ALTER TABLE "altered" ADD COLUMN console_added text');
+      const failed: number[] = [];
+      for (let i = 0; i < 30; i++)
+        await update(i).catch((err: { status: number }) => failed.push(err.status));
+      expect(failed).toEqual([]);
+    });
+  },
+);

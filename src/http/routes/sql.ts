@@ -50,11 +50,16 @@ export function sqlRoutes(app: FastifyInstance, services: Services): void {
       requestId: ctx.requestId,
       ip: ctx.ip,
     });
+    const options = consoleOptions();
     try {
-      return await runSqlConsole(services.config.store, query, consoleOptions());
+      return await runSqlConsole(services.config.store, query, options);
     } catch (err) {
       if (err instanceof SqlRunError) throw badRequest(`Failed to execute query. Raw error:\n${err.message}`);
       throw err;
+    } finally {
+      // The SQL may have been DDL: statements the store prepared before it may return the old
+      // columns (on PostgreSQL a named one then fails with 0A000, inside a write's transaction too).
+      if (options.allowWrites) services.store.schemaChanged();
     }
   });
 }

@@ -5,6 +5,7 @@ import { runTransaction } from "../run-transaction.js";
 import type { Db, Store, StoreConfig } from "../store.js";
 import { StoreHealth } from "../store-health.js";
 import { deferBegin } from "./deferred-begin.js";
+import { NamedStatements } from "./named-statements.js";
 import { redact } from "./redact.js";
 import { ReplicaReads } from "./replica-reads.js";
 import { postgresFragments } from "./sql-fragments.js";
@@ -30,6 +31,8 @@ export async function openPostgresStore(config: Extract<StoreConfig, { kind: "po
     // a plan that runs in milliseconds (seen in the rules fuzz: 2.7 s for one query on 4-row tables).
     options: `-c jit=off${config.schema ? ` -c search_path=${config.schema}` : ""}`,
   });
+  // Wraps each new client's query() (pool 'connect'), under deferBegin's wrapper (see there).
+  const named = config.preparedStatements === false ? undefined : new NamedStatements(pool);
   const health = new StoreHealth();
   const watched = watchPool(pool, health);
   try {
@@ -69,7 +72,8 @@ export async function openPostgresStore(config: Extract<StoreConfig, { kind: "po
     }),
     location: redact(config.url) + (config.schema ? ` (schema ${config.schema})` : ""),
     transaction: (fn) => runTransaction(db, health, fn),
-    schemaChanged: () => {},
+    // Named statements prepared before a schema change may return the old columns: dropped.
+    schemaChanged: () => named?.schemaChanged(),
     close: async () => {
       await reads?.close();
       await db.destroy();

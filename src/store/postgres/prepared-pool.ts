@@ -13,8 +13,11 @@ export interface PreparedStatement {
  */
 export class PreparedPool {
   private readonly pool: pg.Pool;
+  private readonly named: boolean;
 
-  constructor(url: string, opts: { schema?: string; max: number; applicationName: string }) {
+  /** `named: false` runs the statements unnamed (the store's `preparedStatements: false`). */
+  constructor(url: string, opts: { schema?: string; max: number; applicationName: string; named?: boolean }) {
+    this.named = opts.named ?? true;
     this.pool = new pg.Pool({
       connectionString: url,
       max: opts.max,
@@ -31,7 +34,9 @@ export class PreparedPool {
   }
 
   async query<R extends pg.QueryResultRow>(statement: PreparedStatement, values: unknown[]): Promise<R[]> {
-    const result = await this.pool.query<R>({ name: statement.name, text: statement.text, values });
+    const result = await this.pool.query<R>(
+      this.named ? { name: statement.name, text: statement.text, values } : { text: statement.text, values },
+    );
     return result.rows;
   }
 

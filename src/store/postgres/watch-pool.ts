@@ -11,22 +11,38 @@ const CANNOT_CONNECT = "08001";
  * connection cut while a request holds it (pg_terminate_backend, a PostgreSQL restart, a network
  * cut) ends the process: pg emits 'error' on the checked-out client, and the pool listens there
  * only while the client is idle. With them, the query in flight fails with that error (the
- * request answers 503), the pool discards the broken client when it is released, and the next
- * query opens a new connection.
+ * request answers 503), the pool discards the broken client when it is released (also when the
+ * server's FATAL message came before the socket's end), and the next query opens a new connection.
  */
 export function watchPool(pool: pg.Pool, health: StoreHealth): PostgresPool {
   pool.on("error", (err) => health.lost(err)); // an idle client's server went away
+  /** Clients whose server said FATAL (pg_terminate_backend, shutdown): gone, whatever pg believes yet. */
+  const doomed = new WeakSet<pg.PoolClient>();
   pool.on("connect", (client) => {
     client.on("error", (err) => health.lost(err));
+    // A FATAL error fails the statement in flight at once, before the socket's end reaches pg, so
+    // the client went back to the pool looking healthy and the next statement on it failed too
+    // ("Connection terminated unexpectedly"). The protocol's own message says it first.
+    (client as unknown as { connection: pg.Connection }).connection.on(
+      "errorMessage",
+      (msg: { severity?: string }) => {
+        if (msg.severity === "FATAL" || msg.severity === "PANIC") doomed.add(client);
+      },
+    );
     health.connected();
   });
   return {
     async connect() {
+      let client: pg.PoolClient;
       try {
-        return await pool.connect();
+        client = await pool.connect();
       } catch (err) {
         throw connectFailure(err, health);
       }
+      // pg-pool gives each checkout its own release; a doomed client is destroyed, not kept.
+      const release = client.release;
+      client.release = (err?: Error | boolean) => release(err ?? doomed.has(client));
+      return client;
     },
     end: () => pool.end(),
   };
