@@ -100,7 +100,8 @@ describe.runIf(await postgresAvailable())("named prepared statements on the stor
     // PostgreSQL's real behaviour, which is why the store drops names on every schema change.
     await admin.query(`ALTER TABLE ${schema}.u ADD COLUMN b text`);
     await client.query("BEGIN");
-    await expect(client.query(text, [1])).rejects.toMatchObject({ code: "0A000" });
+    // Told to the client as a conflict to send again, with PostgreSQL's error as the cause.
+    await expect(client.query(text, [1])).rejects.toMatchObject({ status: 409, cause: { code: "0A000" } });
     await client.query("ROLLBACK");
     // Afterwards the connection works again (it dropped its names after the ROLLBACK).
     expect((await client.query(text, [1])).rows).toEqual([{ id: 1, a: "one", b: null }]);

@@ -1,4 +1,5 @@
 import type pg from "pg";
+import { ApiError } from "../../errors/api-error.js";
 
 /**
  * "cached plan must not change result type": a prepared statement's result columns changed under it
@@ -18,6 +19,18 @@ function planChanged(err: unknown): boolean {
  * name is dropped (DEALLOCATE), so a text used again is simply prepared again.
  */
 export const MAX_NAMES_PER_CONNECTION = 100;
+
+/**
+ * A transaction met a statement prepared before a schema change it could not see coming (another
+ * node's, in the moment before this node loaded it): nothing was done, and the same request sent
+ * again runs on the new definitions. A 409 with CatalogueMovedError's wording, not a 500.
+ */
+export class SchemaMovedError extends ApiError {
+  constructor(cause: unknown) {
+    super(409, "The collection changed while this request ran; send it again.");
+    this.cause = cause;
+  }
+}
 
 export interface NamedStatementOptions {
   maxNames?: number;
@@ -50,8 +63,9 @@ export interface NamedStatementOptions {
  *   another node's change committed): a statement that fails with 0A000 outside a transaction
  *   (its own implicit one, rolled back, nothing done) runs once more unnamed, and every connection
  *   drops its names as above. Inside a transaction the error has aborted it, and a retry is
- *   impossible there: the error goes to the caller (only reads that run in a transaction without
- *   the catalogue check could meet it, in that window).
+ *   impossible there: the caller gets a SchemaMovedError, a 409 that asks the client to send the
+ *   request again (only transactions without the catalogue check, such as a sign-in's, could meet
+ *   it, in that window).
  *
  * The client keeps working for every other use: config objects, cursors (`query(new Cursor(…))`),
  * callbacks and texts without parameters are passed through untouched. `deferBegin` wraps this
@@ -137,7 +151,7 @@ export class NamedStatements {
         // In a transaction, now aborted, DEALLOCATE would fail too: this connection drops its names
         // with its first parameterized statement after the ROLLBACK, and only the transaction's
         // caller can start over.
-        if (status !== "I") throw err;
+        if (status !== "I") throw new SchemaMovedError(err);
         epoch = this.epoch;
         await forgetAll();
         this.retried++;
