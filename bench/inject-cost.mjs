@@ -10,9 +10,9 @@
 //   --before DIR   also measure DIR's build (DIR/dist), e.g. a worktree of an older commit
 //   --profile DIR  profile each child's measured requests only (inspector), DIR/<build>-<scenario>.cpuprofile
 import { fork } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { median } from "./load.mjs";
 import { runNode } from "./processes.mjs";
@@ -163,6 +163,7 @@ async function startProfile() {
   return {
     stop: async (file) => {
       const { profile } = await session.post("Profiler.stop");
+      mkdirSync(dirname(file), { recursive: true });
       writeFileSync(file, JSON.stringify(profile));
       session.disconnect();
     },

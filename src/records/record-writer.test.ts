@@ -194,6 +194,45 @@ describe.each(await storesUnderTest())("record writer and query (%s)", (kind) =>
     expect(await outboxOf(id)).toEqual(["create"]);
   });
 
+  it("reads a page with its size written into the statement and its offset bound", async () => {
+    for (const title of ["p1", "p2", "p3", "p4", "p5"])
+      await writerOf().create(notes, { title, views: 1000 }, systemContext());
+    const where = queryOf().filterSql("views = 1000", queryOf().scope(notes, SYSTEM_REQUEST));
+    const texts: string[] = [];
+    const stop = services.store.queries.listen((q) => {
+      if (q.sql.startsWith("SELECT") && q.sql.includes("notes")) texts.push(q.sql);
+    });
+    const page = (limit: number, offset: number) =>
+      queryOf().list(notes, {
+        where,
+        sort: "title",
+        scope: queryOf().scope(notes, SYSTEM_REQUEST),
+        limit,
+        offset,
+      });
+    let first: string[];
+    let second: string[];
+    let third: string[];
+    try {
+      first = (await page(2, 0)).map((r) => r.title as string);
+      second = (await page(2, 2)).map((r) => r.title as string);
+      third = (await page(3, 3)).map((r) => r.title as string);
+    } finally {
+      stop();
+    }
+    expect([first, second, third]).toEqual([
+      ["p1", "p2"],
+      ["p3", "p4"],
+      ["p4", "p5"],
+    ]);
+    expect(texts.map((text) => /LIMIT (\S+) OFFSET (\S+)$/.exec(text)?.[1])).toEqual(["2", "2", "3"]);
+    // The offset stays a parameter: one statement serves every page of a size.
+    expect(texts[0]).toBe(texts[1]);
+    expect(texts[0]).not.toMatch(/OFFSET \d/);
+    await expect(page(Number.NaN, 0)).rejects.toThrow(TypeError);
+    await expect(page(1.5, 0)).rejects.toThrow(TypeError);
+  });
+
   it("refuses invalid input with a 400 and per-field codes, leaving no row, audit entry or event", async () => {
     const before = await queryOf().count(notes, queryOf().and([]));
     const err = await writerOf()
