@@ -10,6 +10,8 @@
 //   --before DIR   also measure DIR's build (DIR/bin/backroom.js), e.g. a worktree of an older commit
 //   --profile DIR  run each server under --cpu-prof, profiles in DIR/<build> (summarize them with
 //                  bench/profile-summary.mjs)
+//   --request-log off  every build stores no request log entries (settings logs.maxDays 0): compare
+//                  with a run left on to see what the log costs a request
 // On PostgreSQL each build connects with its own application_name, and the CPU time of its
 // backends (/proc/<pid>/stat of the pg_stat_activity rows with that name) is reported per request
 // too ("pg"): what the database spends parsing, planning and running the build's statements.
@@ -43,8 +45,10 @@ const { values } = parseArgs({
     store: { type: "string", default: "sqlite" },
     connections: { type: "string", default: "16" },
     profile: { type: "string" },
+    "request-log": { type: "string", default: "on" },
   },
 });
+if (!["on", "off"].includes(values["request-log"])) throw new Error("--request-log takes on or off");
 const here = resolve(new URL("..", import.meta.url).pathname);
 const builds = [...(values.before ? [["before", resolve(values.before)]] : []), ["this", here]];
 const chosen = values.scenarios.split(",").map((name) => {
@@ -127,12 +131,30 @@ async function startBuild(label, root) {
   const url = `http://127.0.0.1:${port}`;
   await waitForHealth(child, `${url}/api/health`);
   const seeded = await seed({ baseUrl: url, connection: store.connection, orders: 10_000, customers: 1000 });
+  if (values["request-log"] === "off") await requestLogOff(url);
   let client;
   if (store.kind === "postgres") {
     client = new pg.Client({ connectionString: store.connection.url });
     await client.connect();
   }
   return { label, child, url, seeded, store, pg: client, appName };
+}
+
+/** Stops storing requests in the request log (`logs.maxDays: 0`), to see what logging costs. */
+async function requestLogOff(url) {
+  const json = { "content-type": "application/json" };
+  const signIn = await fetch(`${url}/api/collections/_superusers/auth-with-password`, {
+    method: "POST",
+    headers: json,
+    body: JSON.stringify({ identity: SUPERUSER.email, password: SUPERUSER.password }),
+  });
+  const { token } = await signIn.json();
+  const patched = await fetch(`${url}/api/settings`, {
+    method: "PATCH",
+    headers: { ...json, authorization: token },
+    body: JSON.stringify({ logs: { maxDays: 0 } }),
+  });
+  if (!patched.ok) throw new Error(`turning the request log off failed: ${patched.status}`);
 }
 
 const servers = [];

@@ -4,7 +4,7 @@ import { accessFor } from "../records/access.js";
 import { ALIAS, type RecordQuery } from "../records/record-query.js";
 import { type RequestContext, requestInfo } from "../records/request-context.js";
 import type { RecordValues } from "../records/row-mapping.js";
-import { type DataSource, type Expr, evaluate, needsData, type RuleScope } from "../rules/index.js";
+import { type Expr, evaluate, NO_OTHER_ROWS, needsData, type RuleScope } from "../rules/index.js";
 import { readOn, type Store } from "../store/store.js";
 import type { Subscription } from "./client.js";
 import { eventRowSource } from "./event-row.js";
@@ -16,9 +16,6 @@ export interface AuthorizeDeps {
 
 /** Conditions per SQL statement: one CASE column each (keeps statements and parameters bounded). */
 const CONDITIONS_PER_QUERY = 100;
-
-/** In-memory checks only run rules that need no other record; this source is never consulted. */
-const NO_DATA: DataSource = { getById: () => undefined, all: () => [] };
 
 type Plan = { kind: "pass" } | { kind: "deny" } | { kind: "sql"; condition: RawBuilder<unknown> };
 const PASS: Plan = { kind: "pass" };
@@ -107,7 +104,7 @@ function planFor(
   if (filter) checks.push({ expr: filter, scope });
   try {
     if (checks.every((c) => !needsData(c.expr, c.scope)))
-      return checks.every((c) => evaluate(c.expr, record, c.scope, NO_DATA)) ? PASS : DENY;
+      return checks.every((c) => evaluate(c.expr, record, c.scope, NO_OTHER_ROWS)) ? PASS : DENY;
     const parts: RawBuilder<unknown>[] = [];
     if (access.kind === "filter") parts.push(query.where([access.rule], scope));
     if (filter) parts.push(query.filterSql(sub.topic.filterText, scope));

@@ -6,10 +6,10 @@ import type { SearchWord } from "../collections/search-types.js";
 import {
   compileFilter,
   compileSort,
-  type DataSource,
   type Expr,
   evaluate,
   invalidSort,
+  NO_OTHER_ROWS,
   needsData,
   parseFilter,
   type RequestInfo,
@@ -22,9 +22,6 @@ import { type RecordValues, rowToRecord } from "./row-mapping.js";
 import { StatementTemplates } from "./statement-templates.js";
 
 const TRUE = sql`1 = 1`;
-
-/** For rules that read no other row (see RecordQuery.ruleMatches): never consulted. */
-const NO_OTHER_ROWS: DataSource = { getById: () => undefined, all: () => [] };
 
 /** The scope collection rules compile in: they may read hidden fields and see every row. */
 function asRuleScope(scope: RuleScope): RuleScope {

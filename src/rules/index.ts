@@ -19,6 +19,7 @@ export { invalidSort } from "./errors.js";
 export { parseFilter } from "./parse-cache.js";
 export { printExpr } from "./print.js";
 export type { DataSource, RequestInfo, RuleScope } from "./scope.js";
+export { NO_OTHER_ROWS } from "./scope.js";
 export { searchQueriesOf } from "./search-queries.js";
 export { SEARCH_LIMITS, searchWords, wordMatches } from "./search-words.js";
 export { compileSort } from "./sort.js";

@@ -40,3 +40,6 @@ export interface DataSource {
   getById(collection: Collection, id: string): Record<string, unknown> | undefined;
   all(collection: Collection): Iterable<Record<string, unknown>>;
 }
+
+/** For rules that read no other row (`needsData` false): the evaluator never consults it. */
+export const NO_OTHER_ROWS: DataSource = { getById: () => undefined, all: () => [] };
