@@ -1,6 +1,7 @@
 import { sql } from "kysely";
 import { clusterTablesMigration } from "../postgres/cluster-tables.js";
 import type { DialectName } from "../sql-fragments.js";
+import { collectionsPocketBaseColumnsMigration } from "./collections-pocketbase-columns.js";
 import { logsTableMigration } from "./logs-table.js";
 import { pushSubscriptionsMigration } from "./push-subscriptions.js";
 import type { SystemMigration } from "./system-migration.js";
@@ -177,4 +178,5 @@ export const systemMigrations: SystemMigration[] = [
   traceContextMigration,
   pushSubscriptionsMigration,
   tusUploadsMigration,
+  collectionsPocketBaseColumnsMigration,
 ];
