@@ -54,10 +54,9 @@ export function createDataApp(deps: DataAppDeps, logger: HooksAppData["logger"],
   };
   const find = async (collectionName: string, filter: string, options: FindOptions = {}) => {
     const { collection, scope, sql } = where(collectionName, filter, options.params);
-    // A hook's own numbers, so anything that is not one (NaN, a string) falls back to the default.
-    const wanted = Number.isFinite(options.limit) ? Math.floor(options.limit as number) : DEFAULT_LIMIT;
-    const limit = Math.min(Math.max(1, wanted), MAX_LIMIT);
-    const offset = Number.isFinite(options.offset) ? Math.max(0, Math.floor(options.offset as number)) : 0;
+    // A hook's own values: numbers or numeric strings; anything else (NaN, "ten") means the default.
+    const limit = Math.min(Math.max(1, wholeOr(options.limit, DEFAULT_LIMIT)), MAX_LIMIT);
+    const offset = Math.max(0, wholeOr(options.offset, 0));
     return query.list(collection, {
       where: sql,
       sort: options.sort ?? "",
@@ -130,4 +129,10 @@ export function createDataApp(deps: DataAppDeps, logger: HooksAppData["logger"],
     logger,
   };
   return app;
+}
+
+/** `value` as a whole number, or `fallback` when it is missing or not a number. */
+function wholeOr(value: unknown, fallback: number): number {
+  const n = Number(value ?? fallback);
+  return Number.isFinite(n) ? Math.floor(n) : fallback;
 }
