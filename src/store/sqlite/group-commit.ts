@@ -1,4 +1,4 @@
-import type { ControlledTransaction } from "kysely";
+import { CompiledQuery, type ControlledTransaction } from "kysely";
 import type { AnyDatabase, Db } from "../store.js";
 
 /** The most transactions one commit takes, so a steady stream still commits (and answers) often. */
@@ -11,7 +11,12 @@ interface Member {
 }
 
 type Trx = ControlledTransaction<AnyDatabase>;
-type Savepoint = ControlledTransaction<AnyDatabase, ["request"]>;
+
+// A member's savepoint as plain statements, compiled once: Kysely's savepoint() builds and compiles
+// a query and a transaction object per call, a few percent of a create's CPU.
+const SAVEPOINT = CompiledQuery.raw(`SAVEPOINT "request"`);
+const RELEASE = CompiledQuery.raw(`RELEASE SAVEPOINT "request"`);
+const ROLLBACK_TO = CompiledQuery.raw(`ROLLBACK TO SAVEPOINT "request"`);
 
 /**
  * Group commit for SQLite's one connection: transactions asked for while another group runs, or in
@@ -99,24 +104,23 @@ export class GroupCommit {
     member: Member,
     done: { member: Member; value: unknown }[],
   ): Promise<unknown> {
-    let savepoint: Savepoint;
     try {
-      savepoint = await trx.savepoint("request").execute();
+      await trx.executeQuery(SAVEPOINT);
     } catch (err) {
       member.reject(err);
       return err;
     }
     try {
-      const value = await member.fn(savepoint);
-      await savepoint.releaseSavepoint("request").execute();
+      const value = await member.fn(trx);
+      await trx.executeQuery(RELEASE);
       done.push({ member, value });
       return undefined;
     } catch (err) {
       member.reject(err);
       if (!this.inTransaction()) return err;
       try {
-        await savepoint.rollbackToSavepoint("request").execute();
-        await savepoint.releaseSavepoint("request").execute();
+        await trx.executeQuery(ROLLBACK_TO);
+        await trx.executeQuery(RELEASE);
         return undefined;
       } catch (rollbackError) {
         return rollbackError;
