@@ -191,10 +191,17 @@ export class RecordQuery {
   ) {
     ids = ids.filter(isPlausibleId);
     if (ids.length === 0) return [];
-    const query =
-      sql`SELECT ${sql.ref(ALIAS)}.* FROM ${sql.table(collection.name)} AS ${sql.ref(ALIAS)} WHERE ${sql.ref(`${ALIAS}.id`)} IN (${sql.join(ids)}) AND ${where}`.compile(
-        db,
-      );
+    // The ids are the query's first parameters; one template per count (a write's relation check
+    // usually asks for one or a few).
+    const query = this.templates.get(
+      db,
+      where,
+      `many|${collection.name}|${ids.length}`,
+      ids,
+      () =>
+        sql`SELECT ${sql.ref(ALIAS)}.* FROM ${sql.table(collection.name)} AS ${sql.ref(ALIAS)} WHERE ${sql.ref(`${ALIAS}.id`)} IN (${sql.join(ids)}) AND ${where}`,
+      "first",
+    );
     const rows = await this.select(db, query);
     return rows.map((row) => rowToRecord(collection, row, this.store.dialect));
   }

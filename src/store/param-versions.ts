@@ -46,15 +46,22 @@ export async function readParamVersionHeld(
   id: string,
   mode: "share" | "update",
 ): Promise<string> {
-  const lock = dialect === "postgres" ? (mode === "share" ? sql` FOR SHARE` : sql` FOR UPDATE`) : sql``;
-  // The id written into the text (our own constant, quoted as a literal), not bound: a statement
-  // without parameters is what PostgreSQL can take in one message with the transaction's BEGIN
-  // (postgres/deferred-begin.ts), and this is the first statement of every write.
-  const rows = await sql<{
-    value: string;
-  }>`SELECT value FROM _params WHERE id = ${sql.lit(id)}${lock}`.execute(tx);
+  const key = `${dialect}|${id}|${mode}`;
+  let query = heldReads.get(key);
+  if (!query) {
+    const lock = dialect === "postgres" ? (mode === "share" ? sql` FOR SHARE` : sql` FOR UPDATE`) : sql``;
+    // The id written into the text (our own constant, quoted as a literal), not bound: a statement
+    // without parameters is what PostgreSQL can take in one message with the transaction's BEGIN
+    // (postgres/deferred-begin.ts), and this is the first statement of every write.
+    query = sql`SELECT value FROM _params WHERE id = ${sql.lit(id)}${lock}`.compile(tx);
+    heldReads.set(key, query);
+  }
+  const rows = await tx.executeQuery<{ value: string }>(query);
   return rows.rows[0]?.value ?? "";
 }
+
+/** The compiled reads above, built once each: every write runs one (a few stamps, two modes). */
+const heldReads = new Map<string, CompiledQuery>();
 
 /** Writes a new value of a stamp, inside the transaction that makes the change it stamps. */
 export async function bumpParamVersion(tx: Db, id: string, version: string): Promise<void> {
